@@ -1,0 +1,19 @@
+"""keras-gans: a Keras 3 model zoo of generative adversarial networks."""
+
+from keras_gans import losses
+from keras_gans.models import DCGAN
+from keras_gans.models import GAN
+from keras_gans.training import AdversarialModel
+from keras_gans.training import OptimizerGroup
+from keras_gans.training import Phase
+from keras_gans.version import __version__
+
+
+def __getattr__(name):
+    # Submodules that import tensorflow (tf.data, export) load on first use,
+    # so `import keras_gans` stays light on the JAX and torch backends.
+    import importlib
+
+    if name in ("data", "callbacks", "export", "cli"):
+        return importlib.import_module(f"keras_gans.{name}")
+    raise AttributeError(f"module 'keras_gans' has no attribute {name!r}")

@@ -1,0 +1,41 @@
+"""Adversarial losses, selectable by name in `compile(loss=...)`."""
+
+from keras_gans.losses.gan_loss import GANLoss
+from keras_gans.losses.minimax_loss import MinimaxLoss
+from keras_gans.losses.non_saturating_loss import NonSaturatingLoss
+from keras_gans.utils.validation import format_received
+
+_REGISTRY = {
+    "non_saturating": NonSaturatingLoss,
+    "minimax": MinimaxLoss,
+}
+
+
+def register(name, cls):
+    """Makes `cls` selectable as `compile(loss=name)`."""
+    _REGISTRY[name] = cls
+
+
+def available():
+    """Names accepted by `get()`."""
+    return sorted(_REGISTRY)
+
+
+def get(identifier):
+    """Returns a `GANLoss` from a name, a config dict or an instance.
+
+    Raises:
+        ValueError: for an unknown name or type.
+    """
+    if isinstance(identifier, GANLoss):
+        return identifier
+    if isinstance(identifier, str) and identifier in _REGISTRY:
+        return _REGISTRY[identifier]()
+    if isinstance(identifier, dict):
+        import keras
+
+        return keras.saving.deserialize_keras_object(identifier)
+    raise ValueError(
+        f"`loss` must be a GANLoss or one of {available()}. "
+        + format_received(loss=identifier)
+    )

@@ -1,0 +1,170 @@
+"""DCGAN: the convolutional GAN of Radford, Metz and Chintala (2016)."""
+
+import keras
+
+from keras_gans.models.dcgan.networks import UPSAMPLING_MODES
+from keras_gans.models.dcgan.networks import build_dcgan_discriminator
+from keras_gans.models.dcgan.networks import build_dcgan_generator
+from keras_gans.models.dcgan.presets import DCGAN_PRESETS
+from keras_gans.training.adversarial_model import AdversarialModel
+from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_divisible
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import format_received
+
+
+def _default_filters(image_shape):
+    """Preset widths for a known size, else a 64-based pyramid."""
+    for preset in DCGAN_PRESETS.values():
+        if tuple(preset["image_shape"][:2]) == tuple(image_shape[:2]):
+            return preset
+    height, width = image_shape[:2]
+    depth = 0
+    while (
+        depth < 4
+        and height % 2 ** (depth + 1) == 0
+        and width % 2 ** (depth + 1) == 0
+        and height // 2 ** (depth + 1) >= 3
+    ):
+        depth += 1
+    if depth == 0:
+        raise ValueError(
+            "`image_shape` height and width must be even (the generator "
+            "upsamples by 2) and at least 6. "
+            + format_received(image_shape=image_shape)
+        )
+    return {
+        "g_filters": tuple(64 * 2 ** (depth - 1 - i) for i in range(depth)),
+        "d_filters": tuple(64 * 2**i for i in range(depth)),
+        "upsampling": "transpose",
+        "kernel_size": 4,
+    }
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class DCGAN(AdversarialModel):
+    """Deep convolutional GAN.
+
+    D: stride-2 convolutions, LeakyReLU(0.2), BatchNorm (not on the first
+    layer), no pooling. G: a linear projection followed by stride-2
+    transposed convolutions (or upsample+conv), BatchNorm and ReLU, tanh
+    output. Widths default to the preset of the image size
+    (`DCGAN.presets`: `mnist_28`, `upsample_32`, `radford_64`), else a
+    64-based pyramid.
+
+    Args:
+        image_shape: `(H, W, C)`, C in {1, 3}; H and W divisible by
+            `2 ** len(g_filters)`.
+        latent_dim: latent size (> 0).
+        g_filters: generator widths, the first at the projection; one
+            stride-2 upsampling per entry.
+        d_filters: discriminator widths, one stride-2 convolution each.
+        upsampling: `"transpose"` or `"upsample_conv"`.
+        kernel_size: convolution kernel size.
+        d_batchnorm: BatchNorm in D (off for gradient-penalty critics).
+        d_dropout: dropout rate after each D block.
+        d_steps: discriminator updates per generator update.
+        seed: seed of the training latents.
+
+    Raises:
+        ValueError: naming the argument for invalid shapes or widths.
+
+    Example:
+
+    ```python
+    gan = keras_gans.DCGAN(image_shape=(28, 28, 1), latent_dim=100)
+    gan.compile()
+    gan.fit(keras_gans.data.load("mnist-idx", data_dir="mnist"), epochs=20)
+    ```
+    """
+
+    presets = DCGAN_PRESETS
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        g_filters=None,
+        d_filters=None,
+        upsampling=None,
+        kernel_size=None,
+        d_batchnorm=True,
+        d_dropout=0.0,
+        d_steps=1,
+        seed=None,
+        **kwargs,
+    ):
+        image_shape = check_image_shape(image_shape)
+        latent_dim = check_positive_int("latent_dim", latent_dim)
+        defaults = _default_filters(image_shape)
+        g_filters = tuple(g_filters or defaults["g_filters"])
+        d_filters = tuple(d_filters or defaults["d_filters"])
+        upsampling = upsampling or defaults["upsampling"]
+        kernel_size = kernel_size or defaults["kernel_size"]
+        for name, widths in (("g_filters", g_filters), ("d_filters", d_filters)):
+            if not widths:
+                raise ValueError(
+                    f"`{name}` needs at least one width. "
+                    + format_received(**{name: widths})
+                )
+            for width in widths:
+                check_positive_int(name, width)
+        check_choice("upsampling", upsampling, UPSAMPLING_MODES)
+        check_positive_int("kernel_size", kernel_size)
+        check_divisible(
+            image_shape,
+            2 ** len(g_filters),
+            f"the generator upsamples {len(g_filters)} times by 2",
+        )
+        if not 0.0 <= float(d_dropout) < 1.0:
+            raise ValueError(
+                "`d_dropout` must be in [0, 1). "
+                + format_received(d_dropout=d_dropout)
+            )
+        kwargs.pop("generator", None)
+        kwargs.pop("discriminator", None)
+        super().__init__(
+            generator=build_dcgan_generator(
+                latent_dim, image_shape, g_filters, upsampling, kernel_size
+            ),
+            discriminator=build_dcgan_discriminator(
+                image_shape, d_filters, kernel_size, d_batchnorm, d_dropout
+            ),
+            latent_dim=latent_dim,
+            d_steps=d_steps,
+            seed=seed,
+            **kwargs,
+        )
+        self.g_filters = g_filters
+        self.d_filters = d_filters
+        self.upsampling = upsampling
+        self.kernel_size = kernel_size
+        self.d_batchnorm = bool(d_batchnorm)
+        self.d_dropout = float(d_dropout)
+
+    @classmethod
+    def from_preset(cls, preset, **overrides):
+        """Builds a DCGAN from a named preset, with argument overrides."""
+        check_choice("preset", preset, cls.presets)
+        return cls(**{**cls.presets[preset], **overrides})
+
+    def get_config(self):
+        config = super().get_config()
+        del config["generator"], config["discriminator"]
+        config.update(
+            {
+                "image_shape": self.image_shape,
+                "g_filters": self.g_filters,
+                "d_filters": self.d_filters,
+                "upsampling": self.upsampling,
+                "kernel_size": self.kernel_size,
+                "d_batchnorm": self.d_batchnorm,
+                "d_dropout": self.d_dropout,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

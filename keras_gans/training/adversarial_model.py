@@ -1,0 +1,371 @@
+"""The adversarial base model every keras-gans variant extends."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gans import losses as gan_losses
+from keras_gans.training.drivers import get_driver
+from keras_gans.training.optimizer_group import OptimizerGroup
+from keras_gans.training.phase import Phase
+from keras_gans.utils import data_checks
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import format_received
+
+
+def default_optimizer():
+    """Adam(2e-4, beta_1=0.5): the DCGAN paper's setting."""
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+def _resolve_optimizer(value, name):
+    if value == "auto" or value is None:
+        return default_optimizer()
+    if isinstance(value, (str, dict)):
+        return keras.optimizers.get(value)
+    if isinstance(value, keras.optimizers.Optimizer):
+        return value
+    raise ValueError(
+        f"`{name}` must be 'auto', an optimizer name or a "
+        "keras.optimizers.Optimizer. " + format_received(**{name: value})
+    )
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class AdversarialModel(keras.Model):
+    """A generator and a discriminator trained against each other by `fit()`.
+
+    The losses are written once with `keras.ops` (`discriminator_loss`,
+    `generator_loss`); a small per-backend driver computes each phase's
+    gradients (TensorFlow `GradientTape`, JAX stateless `value_and_grad`,
+    torch autograd) and applies that network's own optimizer. Subclasses
+    change the game by overriding the loss methods or `train_phases()`.
+
+    Args:
+        generator: Keras model mapping latents `(N, latent_dim)` to images
+            `(N, H, W, C)` in [-1, 1].
+        discriminator: Keras model mapping images to one raw score per
+            image, `(N, 1)` (a logit for BCE losses).
+        latent_dim: size of the latent vector.
+        d_steps: discriminator updates per generator update (n_critic).
+        seed: seed of the model's latent-noise `SeedGenerator`.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Example:
+
+    ```python
+    gan = keras_gans.AdversarialModel(my_generator, my_discriminator, 64)
+    gan.compile()  # Adam(2e-4, beta_1=0.5) for both, non-saturating loss
+    gan.fit(dataset, epochs=5)
+    images = gan.generate(16, seed=0)
+    ```
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        d_steps=1,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.latent_dim = check_positive_int("latent_dim", latent_dim)
+        self.d_steps = check_positive_int("d_steps", d_steps)
+        self.seed = seed
+        self.generator = generator
+        self.discriminator = discriminator
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.gan_loss = gan_losses.get("non_saturating")
+        self._driver = get_driver()
+        self._check_networks()
+        for key in self.tracked_metric_names():
+            setattr(self, f"{key}_tracker", keras.metrics.Mean(name=key))
+        self.build((None, self.latent_dim))
+
+    # ------------------------------------------------------------------ API
+
+    @property
+    def image_shape(self):
+        """`(H, W, C)` of the generator's output."""
+        return tuple(int(d) for d in self.generator.output_shape[1:])
+
+    @property
+    def d_optimizer(self):
+        """The discriminator's optimizer (set by `compile()`)."""
+        return self._member_optimizer("discriminator")
+
+    @property
+    def g_optimizer(self):
+        """The generator's optimizer (set by `compile()`)."""
+        return self._member_optimizer("generator")
+
+    @property
+    def metrics(self):
+        # Only the adversarial trackers: Keras' compiled-loss tracker would
+        # log a meaningless `loss: 0`.
+        return [
+            getattr(self, f"{key}_tracker")
+            for key in self.tracked_metric_names()
+        ]
+
+    @property
+    def sampling_generator(self):
+        """The network `generate()` and export use."""
+        return self.generator
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def compile(
+        self,
+        d_optimizer="auto",
+        g_optimizer="auto",
+        loss="auto",
+        **kwargs,
+    ):
+        """Configures both optimizers and the adversarial loss.
+
+        Args:
+            d_optimizer: discriminator optimizer; `"auto"` is
+                Adam(2e-4, beta_1=0.5).
+            g_optimizer: generator optimizer; `"auto"` likewise.
+            loss: a `keras_gans.losses.GANLoss`, a registered name (see
+                `keras_gans.losses.available()`), or `"auto"` for the
+                non-saturating loss.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `steps_per_execution`, `run_eagerly`, ...). `optimizer`,
+                `metrics` and a Keras `loss` are not accepted.
+        """
+        for forbidden in ("optimizer", "metrics"):
+            if forbidden in kwargs:
+                raise ValueError(
+                    f"{type(self).__name__}.compile() takes `d_optimizer` and "
+                    f"`g_optimizer`, not `{forbidden}`. "
+                    + format_received(**{forbidden: kwargs[forbidden]})
+                )
+        members = {
+            "discriminator": _resolve_optimizer(d_optimizer, "d_optimizer"),
+            "generator": _resolve_optimizer(g_optimizer, "g_optimizer"),
+        }
+        members.update(self.extra_optimizers(kwargs))
+        self.gan_loss = gan_losses.get(
+            "non_saturating" if loss in ("auto", None) else loss
+        )
+        group = OptimizerGroup(members, primary="generator")
+        super().compile(optimizer=group, **kwargs)
+        # Slots exist before the first step, so a saved model restores
+        # optimizer state and JAX's state carries every slot.
+        for phase in self.train_phases():
+            group.build_member(phase.optimizer, phase.trainable_variables)
+        self._gan_compile_config = {
+            "d_optimizer": keras.saving.serialize_keras_object(
+                members["discriminator"]
+            ),
+            "g_optimizer": keras.saving.serialize_keras_object(
+                members["generator"]
+            ),
+            "loss": keras.saving.serialize_keras_object(self.gan_loss),
+            **{
+                key: value
+                for key, value in kwargs.items()
+                if key in ("jit_compile", "steps_per_execution", "run_eagerly")
+            },
+        }
+
+    def get_compile_config(self):
+        return getattr(self, "_gan_compile_config", None)
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for key in ("d_optimizer", "g_optimizer", "loss"):
+            if key in config:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        self.compile(**config)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        if getattr(self, "optimizer", None) is None:
+            raise RuntimeError(
+                f"Call `{type(self).__name__}.compile()` before `fit()`."
+            )
+        data_checks.check_training_data(
+            x, y, self.image_shape, uses_labels=self.uses_labels
+        )
+        return super().fit(x, y, *args, **kwargs)
+
+    def generate(self, n, seed=None, batch_size=256):
+        """Samples `n` images in [-1, 1] as a float32 NumPy array.
+
+        Args:
+            n: number of images.
+            seed: int seed of the latent draw (same seed, same latents, on
+                every backend); `None` draws fresh latents.
+            batch_size: generator batch size.
+
+        Returns:
+            `np.ndarray` of shape `(n,) + image_shape`.
+        """
+        n = check_positive_int("n", n)
+        z = self.latents_for(n, seed)
+        return self.generate_from_latents(z, batch_size=batch_size)
+
+    def latents_for(self, n, seed=None):
+        """The NumPy latents `generate(n, seed)` uses."""
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal((n, self.latent_dim)).astype("float32")
+
+    def generate_from_latents(self, z, batch_size=256):
+        """Runs the sampling generator on latents `z` in inference mode."""
+        outputs = []
+        for start in range(0, len(z), batch_size):
+            batch = ops.convert_to_tensor(z[start : start + batch_size])
+            images = self.sampling_generator(batch, training=False)
+            outputs.append(ops.convert_to_numpy(images))
+        return np.concatenate(outputs, axis=0).astype("float32")
+
+    # ------------------------------------------------- training (override)
+
+    uses_labels = False
+
+    def tracked_metric_names(self):
+        """Names of the `Mean` trackers; each is a logged key."""
+        return ("d_loss", "g_loss", "d_real", "d_fake")
+
+    def extra_optimizers(self, compile_kwargs):
+        """Optimizers beyond D and G that subclasses add (name -> optimizer)."""
+        return {}
+
+    def train_phases(self):
+        """The adversarial updates of one `train_step`, in order."""
+        return [
+            Phase(
+                "discriminator",
+                (self.discriminator,),
+                "discriminator",
+                self.discriminator_loss,
+                repeats=self.d_steps,
+            ),
+            Phase(
+                "generator",
+                (self.generator,),
+                "generator",
+                self.generator_loss,
+            ),
+        ]
+
+    def sample_latents(self, batch_size):
+        """Training latents drawn from the model's seed generator.
+
+        Every replica of a tf.distribute run draws its own slice of a
+        `(num_replicas, batch, latent_dim)` sample: the seed state is the
+        same on all replicas, so drawing `(batch, latent_dim)` directly would
+        give every replica the same noise.
+        """
+        num_replicas, replica_id = self._driver.replica_info()
+        if num_replicas == 1:
+            return keras.random.normal(
+                (batch_size, self.latent_dim), seed=self.seed_generator
+            )
+        z = keras.random.normal(
+            (num_replicas, batch_size, self.latent_dim),
+            seed=self.seed_generator,
+        )
+        return ops.take(z, replica_id, axis=0)
+
+    def discriminator_loss(self, images, labels):
+        batch_size = ops.shape(images)[0]
+        fakes = ops.stop_gradient(
+            self.generator(self.sample_latents(batch_size), training=True)
+        )
+        real_scores = self.discriminator(images, training=True)
+        fake_scores = self.discriminator(fakes, training=True)
+        loss = self.gan_loss.discriminator_loss(real_scores, fake_scores)
+        self.d_loss_tracker.update_state(loss)
+        self.d_real_tracker.update_state(ops.mean(real_scores))
+        self.d_fake_tracker.update_state(ops.mean(fake_scores))
+        return loss
+
+    def generator_loss(self, images, labels):
+        batch_size = ops.shape(images)[0]
+        fakes = self.generator(self.sample_latents(batch_size), training=True)
+        fake_scores = self.discriminator(fakes, training=True)
+        real_scores = None
+        if self.gan_loss.generator_needs_real:
+            real_scores = self.discriminator(images, training=True)
+        loss = self.gan_loss.generator_loss(fake_scores, real_scores)
+        self.g_loss_tracker.update_state(loss)
+        return loss
+
+    def after_train_step(self):
+        """Post-update hook (EMA, counters); assign Keras variables only."""
+
+    # ------------------------------------------------------------ plumbing
+
+    def train_step(self, *args):
+        return self._driver.train_step(self, *args)
+
+    def unpack_batch(self, data):
+        """Splits a batch from `fit()` into `(images, labels_or_None)`."""
+        labels = None
+        if isinstance(data, dict):
+            images, labels = data["images"], data.get("labels")
+        elif isinstance(data, (tuple, list)):
+            images = data[0]
+            if len(data) > 1 and data[1] is not None:
+                labels = data[1]
+        else:
+            images = data
+        images = ops.convert_to_tensor(images, dtype=self.compute_dtype)
+        if labels is not None:
+            labels = ops.cast(ops.convert_to_tensor(labels), "int32")
+        return images, labels
+
+    def _member_optimizer(self, key):
+        group = getattr(self, "optimizer", None)
+        if group is None:
+            raise AttributeError(
+                f"`{key}` optimizer is set by `compile()`; call it first."
+            )
+        return group[key]
+
+    def _check_networks(self):
+        for name in ("generator", "discriminator"):
+            network = getattr(self, name)
+            if not isinstance(network, keras.layers.Layer):
+                raise ValueError(
+                    f"`{name}` must be a Keras model. "
+                    + format_received(**{name: network})
+                )
+        check_image_shape(
+            self.generator.output_shape[1:], name="generator output shape"
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(
+                    self.generator
+                ),
+                "discriminator": keras.saving.serialize_keras_object(
+                    self.discriminator
+                ),
+                "latent_dim": self.latent_dim,
+                "d_steps": self.d_steps,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)

@@ -1,0 +1,31 @@
+"""Per-backend gradient drivers: the only training code that imports a backend.
+
+Each driver module exposes:
+
+- `train_step(model, *args)`: the `fit()` entry point for that backend
+  (`(data)` on TensorFlow and torch, `(state, data)` on JAX).
+- `replica_info()`: `(num_replicas, replica_id)` of the current replica.
+- `input_gradients(fn, x)`: d(sum(fn(x)))/dx with a differentiable result,
+  for input-gradient penalties (WGAN-GP, R1).
+"""
+
+import importlib
+
+import keras
+
+_MODULES = {
+    "tensorflow": "keras_gans.training.drivers.tensorflow_driver",
+    "jax": "keras_gans.training.drivers.jax_driver",
+    "torch": "keras_gans.training.drivers.torch_driver",
+}
+
+
+def get_driver():
+    """Returns the driver module of the active Keras backend."""
+    backend = keras.backend.backend()
+    if backend not in _MODULES:
+        raise RuntimeError(
+            "keras-gans trains on the tensorflow, jax and torch backends. "
+            f"Received: KERAS_BACKEND={backend!r}"
+        )
+    return importlib.import_module(_MODULES[backend])

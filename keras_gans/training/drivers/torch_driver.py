@@ -1,0 +1,42 @@
+"""PyTorch gradient driver: eager autograd, one optimizer per phase."""
+
+import torch
+
+
+def replica_info():
+    return 1, 0
+
+
+def _run_phase(phase, optimizer, images, labels):
+    variables = phase.trainable_variables
+    loss = phase.loss_fn(images, labels)
+    loss = optimizer.scale_loss(loss)
+    # autograd.grad (not backward) leaves the other player's .grad untouched,
+    # so no zero_grad bookkeeping is needed between phases.
+    grads = torch.autograd.grad(
+        loss, [v.value for v in variables], allow_unused=True
+    )
+    grads = [
+        torch.zeros_like(v.value) if g is None else g
+        for g, v in zip(grads, variables)
+    ]
+    with torch.no_grad():
+        optimizer.apply(grads, variables)
+
+
+def train_step(model, data):
+    images, labels = model.unpack_batch(data)
+    for phase in model.train_phases():
+        optimizer = model.optimizer[phase.optimizer]
+        for _ in range(phase.repeats):
+            _run_phase(phase, optimizer, images, labels)
+    with torch.no_grad():
+        model.after_train_step()
+    return model.get_metrics_result()
+
+
+def input_gradients(fn, x):
+    x = x.detach().requires_grad_(True)
+    y = fn(x)
+    (grad,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    return grad

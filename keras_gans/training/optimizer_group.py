@@ -1,0 +1,130 @@
+"""A container optimizer that owns one optimizer per training phase."""
+
+import keras
+
+from keras_gans.utils.validation import format_received
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class OptimizerGroup(keras.optimizers.Optimizer):
+    """Holds the optimizers of an adversarial model under one `Optimizer`.
+
+    Keras' trainers (and the JAX trainer's functional state in particular)
+    only know about `model.optimizer`. A GAN has one optimizer per network,
+    so `model.optimizer` is this container: its `variables` are the
+    concatenation of every member's variables, which makes all of them
+    travel in the JAX training state and in saved `.keras` files. Updates
+    are applied per member by the gradient drivers, never through
+    `OptimizerGroup.apply`.
+
+    Args:
+        optimizers: dict mapping a phase name (e.g. `"discriminator"`) to a
+            Keras optimizer.
+        primary: the member whose `iterations` is reported as the group's
+            `iterations` (the number of generator updates for a GAN).
+        name: optional name.
+
+    Example:
+
+    ```python
+    group = OptimizerGroup(
+        {"discriminator": keras.optimizers.Adam(2e-4),
+         "generator": keras.optimizers.Adam(2e-4)},
+        primary="generator",
+    )
+    ```
+    """
+
+    def __init__(self, optimizers, primary=None, name="optimizer_group", **kwargs):
+        kwargs.pop("learning_rate", None)
+        super().__init__(learning_rate=0.0, name=name, **kwargs)
+        if not isinstance(optimizers, dict) or not optimizers:
+            raise ValueError(
+                "`optimizers` must be a non-empty dict of name -> optimizer. "
+                + format_received(optimizers=optimizers)
+            )
+        members = {}
+        for key, optimizer in optimizers.items():
+            if not isinstance(optimizer, keras.optimizers.Optimizer):
+                optimizer = keras.optimizers.get(optimizer)
+            members[key] = optimizer
+        if primary is None:
+            primary = next(iter(members))
+        if primary not in members:
+            raise ValueError(
+                f"`primary` must be one of {sorted(members)}. "
+                + format_received(primary=primary)
+            )
+        self._members = members
+        self._primary = primary
+
+    def __getitem__(self, key):
+        return self._members[key]
+
+    @property
+    def members(self):
+        """Dict of phase name to optimizer (insertion ordered)."""
+        return dict(self._members)
+
+    @property
+    def iterations(self):
+        return self._members[self._primary].iterations
+
+    @property
+    def variables(self):
+        variables = []
+        for optimizer in self._members.values():
+            variables.extend(optimizer.variables)
+        return variables
+
+    def build_member(self, key, variables):
+        """Creates the slots of member `key` for `variables` (idempotent)."""
+        optimizer = self._members[key]
+        if not optimizer.built:
+            optimizer.build(variables)
+        self.built = True
+
+    def build(self, var_list):
+        # Members are built on their own networks' variables by the model's
+        # `compile()`; Keras may still call this with all variables.
+        self.built = True
+
+    def apply(self, grads, trainable_variables=None):
+        raise NotImplementedError(
+            "OptimizerGroup does not apply gradients itself: each member "
+            "optimizer is applied to its own network by the model's "
+            "train_step. Use `group[name].apply(grads, variables)`."
+        )
+
+    @property
+    def learning_rate(self):
+        return self._members[self._primary].learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        raise AttributeError(
+            "An OptimizerGroup has no learning rate of its own: set it on a "
+            "member, e.g. `model.d_optimizer.learning_rate = 1e-4`. "
+            + format_received(learning_rate=value)
+        )
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "primary": self._primary,
+            "optimizers": {
+                key: keras.saving.serialize_keras_object(optimizer)
+                for key, optimizer in self._members.items()
+            },
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        config["optimizers"] = {
+            key: keras.saving.deserialize_keras_object(
+                value, custom_objects=custom_objects
+            )
+            for key, value in config["optimizers"].items()
+        }
+        return cls(**config)

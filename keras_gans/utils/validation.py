@@ -1,0 +1,80 @@
+"""Argument checks that produce errors naming the argument and the value."""
+
+import numbers
+
+
+def format_received(**kwargs):
+    """Returns `"Received: name=value"` for error messages."""
+    parts = [f"{name}={value!r}" for name, value in kwargs.items()]
+    return "Received: " + ", ".join(parts)
+
+
+def check_positive_int(name, value):
+    """Raises `ValueError` unless `value` is an int > 0; returns it."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value <= 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a positive integer. "
+            + format_received(**{name: value})
+        )
+    return int(value)
+
+
+def check_image_shape(image_shape, name="image_shape", channels=(1, 3)):
+    """Validates an `(height, width, channels)` tuple and returns it.
+
+    Args:
+        image_shape: the value to check.
+        name: argument name used in the error message.
+        channels: allowed channel counts, or `None` for any positive count.
+
+    Raises:
+        ValueError: if the shape is not three positive ints or the channel
+            count is not allowed.
+    """
+    try:
+        shape = tuple(image_shape)
+    except TypeError:
+        shape = None
+    if (
+        shape is None
+        or len(shape) != 3
+        or any(
+            isinstance(d, bool) or not isinstance(d, numbers.Integral) or d <= 0
+            for d in shape
+        )
+    ):
+        raise ValueError(
+            f"`{name}` must be a tuple (height, width, channels) of positive "
+            f"integers. " + format_received(**{name: image_shape})
+        )
+    shape = tuple(int(d) for d in shape)
+    if channels is not None and shape[2] not in channels:
+        raise ValueError(
+            f"`{name}` must have {' or '.join(map(str, channels))} channels. "
+            + format_received(**{name: image_shape})
+        )
+    return shape
+
+
+def check_divisible(image_shape, factor, reason, name="image_shape"):
+    """Raises unless height and width are divisible by `factor`."""
+    height, width = image_shape[0], image_shape[1]
+    if height % factor or width % factor:
+        raise ValueError(
+            f"`{name}` height and width must be divisible by {factor} "
+            f"({reason}). " + format_received(**{name: tuple(image_shape)})
+        )
+
+
+def check_choice(name, value, allowed):
+    """Raises unless `value` is in `allowed`; returns it."""
+    if value not in allowed:
+        raise ValueError(
+            f"`{name}` must be one of {sorted(allowed, key=str)}. "
+            + format_received(**{name: value})
+        )
+    return value
