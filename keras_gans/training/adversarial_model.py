@@ -345,6 +345,29 @@ class AdversarialModel(keras.Model):
             self.generator.output_shape[1:], name="generator output shape"
         )
 
+    def _all_seed_generators(self):
+        generators = []
+        for layer in self._flatten_layers(include_self=True):
+            generators.extend(getattr(layer, "_seed_generators", []))
+        return generators
+
+    def save_own_variables(self, store):
+        # Keras does not save SeedGenerator states; without them a resumed
+        # run would replay the latent noise (and dropout masks) of step 0.
+        super().save_own_variables(store)
+        for i, generator in enumerate(self._all_seed_generators()):
+            store[f"seed_state_{i}"] = ops.convert_to_numpy(generator.state)
+
+    def load_own_variables(self, store):
+        seed_keys = [k for k in store.keys() if k.startswith("seed_state_")]
+        super().load_own_variables(
+            {k: store[k] for k in store.keys() if k not in seed_keys}
+        )
+        for i, generator in enumerate(self._all_seed_generators()):
+            key = f"seed_state_{i}"
+            if key in seed_keys:
+                generator.state.assign(store[key])
+
     def get_config(self):
         config = super().get_config()
         config.update(

@@ -98,8 +98,8 @@ class DCGAN(AdversarialModel):
         image_shape = check_image_shape(image_shape)
         latent_dim = check_positive_int("latent_dim", latent_dim)
         defaults = _default_filters(image_shape)
-        g_filters = tuple(g_filters or defaults["g_filters"])
-        d_filters = tuple(d_filters or defaults["d_filters"])
+        g_filters = tuple(defaults["g_filters"] if g_filters is None else g_filters)
+        d_filters = tuple(defaults["d_filters"] if d_filters is None else d_filters)
         upsampling = upsampling or defaults["upsampling"]
         kernel_size = kernel_size or defaults["kernel_size"]
         for name, widths in (("g_filters", g_filters), ("d_filters", d_filters)):

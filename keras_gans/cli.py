@@ -1,0 +1,242 @@
+"""The `keras-gans` command line: `train`, `sample` and `export`.
+
+```
+keras-gans [--backend {tensorflow,jax,torch}] COMMAND ...
+keras-gans train VARIANT [recipe flags]
+keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
+keras-gans export MODEL.keras --out DIR [--quantize float16|int8]
+```
+
+Keras reads `KERAS_BACKEND` once, when it is first imported, and this
+module is imported through the `keras_gans` package, which imports Keras.
+`--backend` therefore sets `KERAS_BACKEND` when Keras is not loaded yet, and
+otherwise, if the loaded backend differs, runs the same command again in a
+child process with `KERAS_BACKEND` set. Keras and the model code are only
+imported inside the command functions.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog="keras-gans",
+        description="Train, sample and export keras-gans models.",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="Keras backend to run on (sets KERAS_BACKEND).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    train = commands.add_parser(
+        "train",
+        help="run a training recipe",
+        description="Runs keras_gans.recipes.VARIANT with the given flags.",
+    )
+    train.add_argument("variant", help="recipe name, e.g. dcgan")
+    train.add_argument(
+        "recipe_args",
+        nargs=argparse.REMAINDER,
+        help="flags passed to the recipe (see `keras-gans train VARIANT -h`)",
+    )
+    train.set_defaults(handler=_train)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write a PNG grid of generated images",
+        description=(
+            "Samples a .keras file, a SavedModel or export directory, or a "
+            ".tflite file and writes a PNG grid."
+        ),
+    )
+    sample.add_argument(
+        "artifact", help=".keras, SavedModel dir, export dir or .tflite"
+    )
+    sample.add_argument(
+        "-n", "--num", type=int, default=16, help="number of images"
+    )
+    sample.add_argument(
+        "-o", "--output", required=True, help="PNG path to write"
+    )
+    sample.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="latent seed (the same seed gives gan.generate(n, seed))",
+    )
+    sample.add_argument("--rows", type=int, default=None, help="grid rows")
+    sample.add_argument(
+        "--scale",
+        type=int,
+        default=None,
+        help="integer upscaling of the grid (default: fit about 256 pixels)",
+    )
+    sample.set_defaults(handler=_sample)
+
+    export = commands.add_parser(
+        "export",
+        help="export a .keras model to SavedModel + TFLite + model card",
+    )
+    export.add_argument(
+        "model", help="a .keras file holding a keras-gans model"
+    )
+    export.add_argument("--out", required=True, help="export directory")
+    export.add_argument("--quantize", choices=("float16", "int8"), default=None)
+    export.add_argument(
+        "--representative-latents",
+        type=int,
+        default=None,
+        help="with --quantize int8: calibrate activations on N latents",
+    )
+    export.add_argument(
+        "--dataset", default=None, help="dataset name for the card"
+    )
+    export.add_argument(
+        "--epochs", type=int, default=None, help="epochs for the card"
+    )
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def main(argv=None):
+    """Runs the `keras-gans` command line.
+
+    Args:
+        argv: argument list without the program name; `None` reads
+            `sys.argv[1:]`.
+
+    Returns:
+        The exit code: 0 on success, 1 when the command fails (the error is
+        printed on stderr), 2 for usage errors and unknown variants.
+
+    Example:
+
+    ```python
+    from keras_gans.cli import main
+    main(["sample", "exports/dcgan", "-n", "16", "-o", "grid.png"])
+    ```
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse exits on -h and on usage errors
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    if args.backend is not None and not _select_backend(args.backend):
+        return _relaunch(argv, args.backend)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _select_backend(backend):
+    """Sets `KERAS_BACKEND`; False if Keras already runs another backend."""
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        return keras.backend.backend() == backend
+    os.environ["KERAS_BACKEND"] = backend
+    return True
+
+
+def _relaunch(argv, backend):
+    # The backend is fixed once Keras is imported: run the command in a
+    # fresh interpreter, which sees the requested backend from the start.
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    command = [sys.executable, "-m", "keras_gans.cli", *argv]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def _known_variants():
+    import importlib
+    import pkgutil
+
+    try:
+        recipes = importlib.import_module("keras_gans.recipes")
+    except ModuleNotFoundError:
+        return []
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(recipes.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def _train(args):
+    import importlib
+
+    variant = args.variant.lower().replace("-", "_")
+    module_name = f"keras_gans.recipes.{variant}"
+    try:
+        recipe = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        # Only a missing recipe is an unknown variant; a recipe that fails
+        # to import one of its own dependencies is a real error.
+        if error.name not in (module_name, "keras_gans.recipes"):
+            raise
+        known = _known_variants()
+        print(
+            f"keras-gans train: unknown variant {args.variant!r}. Known "
+            f"variants: {', '.join(known) if known else '(none installed)'}. "
+            f"Received: variant={args.variant!r}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    result = recipe.main(list(args.recipe_args))
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _sample(args):
+    from keras_gans.export import load_generator_artifact
+    from keras_gans.utils.images import save_grid
+    from keras_gans.utils.validation import check_positive_int
+
+    count = check_positive_int("n", args.num)
+    artifact = load_generator_artifact(args.artifact)
+    images = artifact.sample(count, seed=args.seed)
+    save_grid(images, args.output, rows=args.rows, scale=args.scale)
+    print(
+        f"Wrote {count} samples from {artifact.kind} {artifact.path!r} to "
+        f"{args.output!r}."
+    )
+    return EXIT_OK
+
+
+def _export(args):
+    from keras_gans.export import export_from_file
+
+    card = export_from_file(
+        args.model,
+        args.out,
+        quantize=args.quantize,
+        dataset=args.dataset,
+        epochs=args.epochs,
+        representative_latents=args.representative_latents,
+    )
+    errors = card["export_errors"]
+    print(
+        f"Exported {card['variant']} to {args.out!r} (quantize="
+        f"{card['quantize']}): SavedModel max abs error "
+        f"{errors['saved_model_max_abs_error']:.3g}, TFLite max abs error "
+        f"{errors['tflite_max_abs_error']:.3g}."
+    )
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The `"folder"` source: a directory tree of image files.
+
+Every file with a png, jpg, jpeg, bmp or gif extension (any case) under
+`data_dir` is an image, searched recursively; hidden files and folders
+(names starting with ".", e.g. `.ipynb_checkpoints`) are skipped. Images
+are decoded with PIL up front, so a corrupt file fails at `load()` naming
+that file rather than mid-training. EXIF orientation is applied (a phone
+photo comes out the way it is displayed), animated GIFs give their first
+frame, and alpha channels are dropped.
+
+For labels, the layout is one subfolder of `data_dir` per class (images
+may sit in nested folders inside it); labels are the indices of the class
+folder names in sorted order, as in `keras.utils.image_dataset_from_directory`:
+
+    data_dir/cat/001.png  -> label 0 ("cat")
+    data_dir/dog/a/7.jpg  -> label 1 ("dog")
+"""
+
+import os
+import warnings
+
+import numpy as np
+from PIL import Image
+from PIL import ImageOps
+
+from keras_gans.data import checks
+from keras_gans.data.array_set import ArraySet
+from keras_gans.data.transforms import fit_image
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import format_received
+
+EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+# PIL modes without colour; anything else is read as RGB.
+_GRAY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F")
+# What PIL raises for unreadable, truncated or malformed files.
+_DECODE_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+)
+
+
+def list_images(data_dir):
+    """Sorted paths of all image files under `data_dir` (recursive).
+
+    Raises:
+        FileNotFoundError: if `data_dir` does not exist.
+        ValueError: if `data_dir` is `None`, not a directory, empty, or
+            holds no file with an image extension.
+    """
+    data_dir = checks.check_data_dir(data_dir, "folder")
+    paths, seen_any = [], False
+    for root, dirs, files in os.walk(data_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            seen_any = True
+            if name.lower().endswith(EXTENSIONS):
+                paths.append(os.path.join(root, name))
+    if not seen_any:
+        raise ValueError(
+            "`data_dir` is empty: the 'folder' source needs image files "
+            f"({', '.join(EXTENSIONS)}). " + format_received(data_dir=data_dir)
+        )
+    if not paths:
+        raise ValueError(
+            "No images found in `data_dir`: the 'folder' source reads files "
+            f"ending in {', '.join(EXTENSIONS)} (any case), recursively. "
+            + format_received(data_dir=data_dir)
+        )
+    return paths
+
+
+def class_layout(data_dir, paths):
+    """Labels and class names from the class-per-subfolder layout.
+
+    Args:
+        data_dir: the root directory.
+        paths: image paths under `data_dir` (from `list_images`).
+
+    Returns:
+        `(labels, class_names)`: int32 labels, one per path, indexing the
+        sorted tuple of class folder names.
+
+    Raises:
+        ValueError: if an image sits directly in `data_dir`, outside any
+            class folder.
+    """
+    data_dir = os.fspath(data_dir)
+    folders = []
+    for path in paths:
+        relative = os.path.relpath(path, data_dir)
+        parts = relative.split(os.sep)
+        if len(parts) < 2:
+            raise ValueError(
+                "`with_labels=True` reads one class per subfolder of "
+                f"`data_dir`, but {path!r} is directly in `data_dir`. Move "
+                "the images into class folders (data_dir/<class>/<image>) or "
+                "pass with_labels=False. "
+                + format_received(data_dir=data_dir, with_labels=True)
+            )
+        folders.append(parts[0])
+    class_names = tuple(sorted(set(folders)))
+    index = {name: i for i, name in enumerate(class_names)}
+    labels = np.array([index[f] for f in folders], dtype="int32")
+    return labels, class_names
+
+
+def default_image_shape(path):
+    """`(H, W, C)` of the image at `path`: C is 1 for grayscale, else 3."""
+    image = _open(path)
+    channels = 1 if image.mode in _GRAY_MODES else 3
+    return (image.height, image.width, channels)
+
+
+def read_folder(data_dir, image_shape=None, with_labels=False):
+    """Decodes every image under `data_dir` into one uint8 array.
+
+    Args:
+        data_dir: root directory of the images.
+        image_shape: `(height, width, channels)` with 1 (converted to PIL
+            "L") or 3 ("RGB") channels. Each image is center-cropped to the
+            target aspect ratio and resized with antialiased bicubic
+            filtering. Default: the size and colour of the first image in
+            sorted path order.
+        with_labels: also return class labels from the subfolder layout.
+
+    Returns:
+        An `ArraySet` of uint8 images `(N,) + image_shape` and, when
+        `with_labels`, int32 labels and the class names.
+
+    Raises:
+        FileNotFoundError: if `data_dir` does not exist.
+        ValueError: for a `data_dir` without images, a corrupt image (named
+            in the message), an invalid `image_shape`, or images outside
+            class folders when `with_labels`.
+    """
+    paths = list_images(data_dir)
+    labels, class_names = (
+        class_layout(data_dir, paths) if with_labels else (None, None)
+    )
+    if image_shape is None:
+        shape = default_image_shape(paths[0])
+    else:
+        shape = check_image_shape(image_shape)
+    height, width, channels = shape
+    mode = "L" if channels == 1 else "RGB"
+    images = np.empty((len(paths),) + shape, dtype="uint8")
+    for i, path in enumerate(paths):
+        image = fit_image(_open(path, mode), height, width)
+        images[i] = np.asarray(image).reshape(shape)
+    return ArraySet(images, labels, class_names)
+
+
+def _open(path, mode=None):
+    try:
+        with warnings.catch_warnings():
+            # "Palette images with transparency ..." is noise here: alpha is
+            # dropped on purpose.
+            warnings.simplefilter("ignore", UserWarning)
+            with Image.open(path) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                return image if mode is None else image.convert(mode)
+    except _DECODE_ERRORS as exc:
+        raise ValueError(
+            f"Could not decode image file {path!r}: {exc}. Remove or replace "
+            "the file."
+        ) from exc

@@ -1,0 +1,303 @@
+"""`load()`, `load_arrays()` and `info()`: one entry point for every source.
+
+Source names:
+
+* `"digits"`: scikit-learn's 1,797 bundled 8x8 digits (no files needed).
+* `"mnist-idx"`: MNIST-format IDX files in `data_dir`.
+* `"folder"`: a directory of image files in `data_dir`.
+* any tensorflow-datasets name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`,
+  `"celeb_a"`, ...), read with `tfds.load`.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data import checks
+from keras_gans.data import digits
+from keras_gans.data import folder
+from keras_gans.data import mnist_idx
+from keras_gans.data import pipeline
+from keras_gans.data import tfds_source
+from keras_gans.data.dataset_info import DatasetInfo
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import format_received
+
+BUILTIN_SOURCES = ("digits", "folder", "mnist-idx")
+# Sources without train/test division accept these split names.
+_WHOLE_SPLITS = ("train", "all")
+_TFDS = "tensorflow-datasets"
+
+
+def available(include_tfds=False):
+    """Names `load()` accepts.
+
+    Args:
+        include_tfds: also list every dataset registered in
+            tensorflow-datasets (imports it, which takes a few seconds).
+
+    Returns:
+        A list of names: the built-in sources, then the tfds names.
+
+    Example:
+
+    >>> keras_gans.data.available()
+    ['digits', 'folder', 'mnist-idx']
+    """
+    names = list(BUILTIN_SOURCES)
+    if include_tfds:
+        names += tfds_source.list_names()
+    return names
+
+
+def load(
+    name,
+    batch_size=64,
+    data_dir=None,
+    image_shape=None,
+    with_labels=False,
+    split="train",
+    shuffle=True,
+    seed=None,
+    download=False,
+    cache=True,
+    drop_remainder=True,
+):
+    """Loads a dataset as batches of float32 images in [-1, 1].
+
+    The pipeline is decode -> center-crop to the target aspect and
+    antialiased bicubic resize -> scale to [-1, 1] -> `cache()` ->
+    `shuffle()` -> `batch()` -> `prefetch(AUTOTUNE)`.
+
+    Args:
+        name: `"digits"`, `"mnist-idx"`, `"folder"` or a tensorflow-datasets
+            name (see the module docstring and `available()`).
+        batch_size: images per batch.
+        data_dir: directory of the files (`"mnist-idx"`, `"folder"`, both
+            required) or the tensorflow-datasets data directory (default
+            `~/tensorflow_datasets`). Unused by `"digits"`.
+        image_shape: `(height, width, channels)` of the yielded images.
+            Default: the source's own size (8x8x1 for digits, 28x28x1 for
+            MNIST files, the first image's size and colour for a folder,
+            64x64x3 for `celeb_a`). Grayscale sources require 1 channel.
+        with_labels: yield `(images, labels)` with int32 labels of shape
+            `(batch,)` instead of images alone.
+        split: `"train"`, `"test"` or `"all"` for `"mnist-idx"` (see
+            `keras_gans.data.mnist_idx`); `"train"` or `"all"` (the same
+            whole set) for digits and folders; any tfds split string
+            (`"train[:90%]"`) for tensorflow-datasets.
+        shuffle: shuffle the images, differently every epoch. In-memory
+            sources shuffle over the whole set, tfds over up to 10,000
+            images (and the file order).
+        seed: shuffle seed; equal seeds give equal orders.
+        download: let tensorflow-datasets download missing data.
+        cache: `True` caches the decoded, scaled images in memory after
+            the first epoch; a string caches them in that file; `False`
+            decodes every epoch (for datasets larger than memory).
+        drop_remainder: drop the last incomplete batch so every batch has
+            `batch_size` images (GAN losses and batch statistics assume a
+            fixed batch).
+
+    Returns:
+        A `tf.data.Dataset` of float32 images `(batch,) + image_shape`, or
+        of `(images, labels)` when `with_labels`.
+
+    Raises:
+        ValueError: for an unknown `name`, a non-positive `batch_size`, a
+            `batch_size` above the number of images with `drop_remainder`,
+            an invalid `image_shape` or `split`, corrupt files, or
+            `with_labels` for a source without labels.
+        FileNotFoundError: for a missing `data_dir` or data file.
+
+    Example:
+
+    ```python
+    ds = keras_gans.data.load("digits", batch_size=64, image_shape=(32, 32, 1))
+    ds = keras_gans.data.load("mnist-idx", data_dir="data/mnist")
+    ds = keras_gans.data.load("cifar10", with_labels=True, download=True)
+    images, labels = next(iter(ds))  # (64, 32, 32, 3) float32, (64,) int32
+    ```
+    """
+    batch_size = check_positive_int("batch_size", batch_size)
+    source = _resolve(name, data_dir)
+    if source == _TFDS:
+        dataset, ds_info = tfds_source.load_tfds(
+            name,
+            image_shape=image_shape,
+            with_labels=with_labels,
+            split=split,
+            data_dir=data_dir,
+            download=download,
+            shuffle_files=shuffle,
+            seed=seed,
+        )
+        num_examples, in_memory = ds_info.num_examples, False
+    else:
+        arrays = _read_arrays(source, data_dir, image_shape, with_labels, split)
+        elements = (
+            (arrays.images, arrays.labels) if with_labels else arrays.images
+        )
+        dataset = tf.data.Dataset.from_tensor_slices(elements)
+        num_examples, in_memory = len(arrays.images), True
+    pipeline.check_batch_size(batch_size, num_examples, drop_remainder, name)
+    return pipeline.finish(
+        dataset,
+        batch_size,
+        num_examples=num_examples,
+        with_labels=with_labels,
+        shuffle=shuffle,
+        seed=seed,
+        cache=cache,
+        drop_remainder=drop_remainder,
+        in_memory=in_memory,
+    )
+
+
+def load_arrays(
+    name, data_dir=None, image_shape=None, with_labels=False, split="train"
+):
+    """Loads a whole dataset as uint8 NumPy arrays, in file order.
+
+    Gives the same pixels as `load()` with the same arguments, before
+    scaling: use it for evaluation reference sets (FID, precision/recall)
+    and for plotting real images. A tensorflow-datasets name is read
+    completely into memory (prepared data only: no download).
+
+    Args:
+        name, data_dir, image_shape, with_labels, split: as in `load()`.
+
+    Returns:
+        uint8 array `(N,) + image_shape` with values in [0, 255], or
+        `(images, labels)` with int32 labels `(N,)` when `with_labels`.
+
+    Raises:
+        ValueError, FileNotFoundError: as in `load()`.
+
+    Example:
+
+    >>> images, labels = keras_gans.data.load_arrays("digits", with_labels=True)
+    >>> images.shape, images.dtype, labels[:5]
+    ((1797, 8, 8, 1), dtype('uint8'), array([0, 1, 2, 3, 4], dtype=int32))
+    """
+    source = _resolve(name, data_dir)
+    if source == _TFDS:
+        dataset, _ = tfds_source.load_tfds(
+            name,
+            image_shape=image_shape,
+            with_labels=with_labels,
+            split=split,
+            data_dir=data_dir,
+        )
+        batches = list(dataset.batch(1024).as_numpy_iterator())
+        if with_labels:
+            images = np.concatenate([b[0] for b in batches])
+            return images, np.concatenate([b[1] for b in batches])
+        return np.concatenate(batches)
+    arrays = _read_arrays(source, data_dir, image_shape, with_labels, split)
+    if with_labels:
+        return arrays.images, arrays.labels
+    return arrays.images
+
+
+def info(name, data_dir=None, image_shape=None, split="train"):
+    """Describes a dataset without decoding its images.
+
+    Args:
+        name, data_dir, image_shape, split: as in `load()`.
+
+    Returns:
+        A `keras_gans.data.DatasetInfo` (image shape, example count, class
+        count and names). For a folder, the classes are its subfolders
+        when every image is inside one, else `None`.
+
+    Raises:
+        ValueError, FileNotFoundError: as in `load()`.
+
+    Example:
+
+    >>> ds_info = keras_gans.data.info("digits", image_shape=(32, 32, 1))
+    >>> ds_info.image_shape, ds_info.num_examples, ds_info.num_classes
+    ((32, 32, 1), 1797, 10)
+    """
+    source = _resolve(name, data_dir)
+    if source == "digits":
+        checks.check_split(split, digits.SPLITS, "digits")
+        shape = digits.NATIVE_SHAPE
+        if image_shape is not None:
+            shape = checks.check_grayscale_shape(image_shape, "digits")
+        return DatasetInfo(
+            name="digits",
+            image_shape=shape,
+            num_examples=digits.count(),
+            num_classes=digits.NUM_CLASSES,
+            class_names=tuple(str(d) for d in range(digits.NUM_CLASSES)),
+        )
+    if source == "mnist-idx":
+        return mnist_idx.describe(data_dir, image_shape, split)
+    if source == "folder":
+        checks.check_split(split, _WHOLE_SPLITS, "folder")
+        paths = folder.list_images(data_dir)
+        try:
+            _, class_names = folder.class_layout(data_dir, paths)
+        except ValueError:
+            class_names = None
+        if image_shape is None:
+            shape = folder.default_image_shape(paths[0])
+        else:
+            shape = check_image_shape(image_shape)
+        return DatasetInfo(
+            name="folder",
+            image_shape=shape,
+            num_examples=len(paths),
+            num_classes=None if class_names is None else len(class_names),
+            class_names=class_names,
+        )
+    builder = tfds_source.get_builder(name, data_dir)
+    return tfds_source.describe(builder, name, image_shape, False, split)[1]
+
+
+def num_classes(name, data_dir=None, split="train"):
+    """Number of label classes `load(..., with_labels=True)` yields.
+
+    Raises:
+        ValueError: if the source has no labels (e.g. a folder without
+            class subfolders, `celeb_a`, IDX files without label files).
+
+    Example:
+
+    >>> keras_gans.data.num_classes("digits")
+    10
+    """
+    count = info(name, data_dir=data_dir, split=split).num_classes
+    if count is None:
+        raise ValueError(
+            f"The dataset {name!r} has no class labels. "
+            + format_received(name=name, data_dir=data_dir)
+        )
+    return count
+
+
+def _resolve(name, data_dir):
+    """`name` for a built-in source, `_TFDS` for a tfds dataset."""
+    if isinstance(name, str) and name in BUILTIN_SOURCES:
+        return name
+    if isinstance(name, str) and name:
+        if tfds_source.get_builder(name, data_dir) is not None:
+            return _TFDS
+    raise ValueError(
+        "`name` must be one of 'digits', 'mnist-idx', 'folder', or any "
+        "tensorflow-datasets name (e.g. 'mnist', 'cifar10', 'celeb_a'; list "
+        "them with keras_gans.data.available(include_tfds=True)). "
+        + format_received(name=name)
+    )
+
+
+def _read_arrays(source, data_dir, image_shape, with_labels, split):
+    if source == "digits":
+        return digits.read_digits(image_shape, with_labels, split)
+    if source == "mnist-idx":
+        return mnist_idx.read_mnist_idx(
+            data_dir, image_shape, with_labels, split
+        )
+    checks.check_split(split, _WHOLE_SPLITS, "folder")
+    return folder.read_folder(data_dir, image_shape, with_labels)

@@ -1,0 +1,134 @@
+"""Crop-and-resize of uint8 images, shared by every data source.
+
+All sources resize the same way so that a training set from `load()` and an
+evaluation reference set from `load_arrays()` match pixel for pixel: first a
+center crop to the target aspect ratio (never a stretch), then an
+antialiased bicubic resize. In-memory sources use PIL's bicubic filter,
+which widens its kernel when downscaling (antialiasing); the
+tensorflow-datasets source uses `tf.image.resize(method="bicubic",
+antialias=True)`, the same filter computed in TensorFlow. Both round the
+result back to uint8, like an image file would store it.
+"""
+
+import numpy as np
+from PIL import Image
+
+
+def aspect_crop_size(height, width, target_height, target_width):
+    """Largest centered `(height, width)` crop with the target's aspect.
+
+    Args:
+        height: source height in pixels.
+        width: source width in pixels.
+        target_height: height of the final image.
+        target_width: width of the final image.
+
+    Returns:
+        `(crop_height, crop_width)`, each at most the source size.
+
+    Example:
+
+    >>> aspect_crop_size(218, 178, 64, 64)
+    (178, 178)
+    """
+    # Integer arithmetic so PIL and the TensorFlow path crop identically.
+    crop_width = min(width, height * target_width // target_height)
+    crop_height = min(height, width * target_height // target_width)
+    return max(crop_height, 1), max(crop_width, 1)
+
+
+def fit_image(image, height, width):
+    """Center-crops a PIL image to the target aspect, then resizes it.
+
+    Args:
+        image: a `PIL.Image.Image`.
+        height: output height.
+        width: output width.
+
+    Returns:
+        A `PIL.Image.Image` of size `(width, height)`; `image` itself when it
+        already has that size.
+    """
+    if image.size == (width, height):
+        return image
+    crop_height, crop_width = aspect_crop_size(
+        image.height, image.width, height, width
+    )
+    left = (image.width - crop_width) // 2
+    top = (image.height - crop_height) // 2
+    # Crop first: `resize(box=...)` would let the filter read pixels
+    # outside the box, unlike the TensorFlow path.
+    image = image.crop((left, top, left + crop_width, top + crop_height))
+    if image.size == (width, height):
+        return image
+    return image.resize((width, height), Image.BICUBIC)
+
+
+def fit_array_images(images, image_shape):
+    """Crops and resizes a uint8 `(N, H, W, C)` array to `image_shape`.
+
+    Args:
+        images: uint8 array of shape `(N, H, W, C)` with C in {1, 3}.
+        image_shape: target `(height, width, channels)`; the channel count
+            must equal C (the caller checks it).
+
+    Returns:
+        uint8 array of shape `(N,) + image_shape` (the input when the
+        height and width already match).
+    """
+    height, width = image_shape[0], image_shape[1]
+    if images.shape[1:3] == (height, width):
+        return images
+    out = np.empty((len(images), height, width, images.shape[-1]), "uint8")
+    for i, array in enumerate(images):
+        # PIL's "L" mode wants a 2-D array; RGB keeps its channel axis.
+        pil = Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
+        out[i] = np.asarray(fit_image(pil, height, width)).reshape(
+            out.shape[1:]
+        )
+    return out
+
+
+def fit_image_tensor(image, image_shape, center_crop=None):
+    """TensorFlow version of `fit_image` for one uint8 `(H, W, C)` tensor.
+
+    Args:
+        image: uint8 tensor `(H, W, C)`; height and width may be dynamic.
+        image_shape: target `(height, width, channels)`.
+        center_crop: optional square size cropped from the center first
+            (e.g. 140 for CelebA faces).
+
+    Returns:
+        uint8 tensor of shape `image_shape`.
+    """
+    import tensorflow as tf
+
+    height, width, channels = image_shape
+    if center_crop is not None:
+        size = tf.minimum(
+            center_crop, tf.minimum(tf.shape(image)[0], tf.shape(image)[1])
+        )
+        image = _center_crop_tensor(image, size, size)
+    static = tuple(image.shape[:2])
+    if static == (height, width):
+        return tf.ensure_shape(image, image_shape)
+    source_height, source_width = tf.shape(image)[0], tf.shape(image)[1]
+    crop_width = tf.minimum(source_width, source_height * width // height)
+    crop_height = tf.minimum(source_height, source_width * height // width)
+    image = _center_crop_tensor(
+        image, tf.maximum(crop_height, 1), tf.maximum(crop_width, 1)
+    )
+    resized = tf.image.resize(
+        image, (height, width), method="bicubic", antialias=True
+    )
+    # Bicubic overshoots at edges; clip before rounding back to pixels.
+    resized = tf.cast(tf.round(tf.clip_by_value(resized, 0.0, 255.0)), "uint8")
+    return tf.ensure_shape(resized, (height, width, channels))
+
+
+def _center_crop_tensor(image, crop_height, crop_width):
+    import tensorflow as tf
+
+    top = (tf.shape(image)[0] - crop_height) // 2
+    left = (tf.shape(image)[1] - crop_width) // 2
+    return image[top : top + crop_height, left : left + crop_width]

@@ -1,0 +1,26 @@
+"""Export of trained generators: SavedModel, TFLite (LiteRT), model card.
+
+`export_generator(gan, directory)` writes a verified SavedModel, a
+`.tflite` file and `model_card.json`; `load_generator_artifact(path)`
+loads any of them (or a `.keras` file) back as a NumPy callable. Importing
+this package does not import TensorFlow; exporting from the JAX or torch
+backend runs the TensorFlow part in a child process.
+"""
+
+from keras_gans.export.artifact_loader import load_generator_artifact
+from keras_gans.export.export_generator import QUANTIZE_MODES
+from keras_gans.export.export_generator import export_from_file
+from keras_gans.export.export_generator import export_generator
+from keras_gans.export.export_parity_error import ExportParityError
+from keras_gans.export.generator_artifact import GeneratorArtifact
+from keras_gans.export.litert_generator import LiteRTGenerator
+
+__all__ = [
+    "QUANTIZE_MODES",
+    "ExportParityError",
+    "GeneratorArtifact",
+    "LiteRTGenerator",
+    "export_from_file",
+    "export_generator",
+    "load_generator_artifact",
+]

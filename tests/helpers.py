@@ -1,0 +1,79 @@
+"""Shared helpers: build a variant, fit a few steps, round-trip it."""
+
+import os
+
+import keras
+import numpy as np
+
+import keras_gans
+
+
+def to_numpy(value):
+    return np.array(keras.ops.convert_to_numpy(value))
+
+
+def snapshot(variables):
+    """Copies variable values to NumPy (by position)."""
+    return [to_numpy(v) for v in variables]
+
+
+def iterations(optimizer):
+    return int(to_numpy(optimizer.iterations))
+
+
+def random_images(n, image_shape, seed=0):
+    """Images in [-1, 1] with structure (a blob per image), not pure noise."""
+    rng = np.random.default_rng(seed)
+    height, width, channels = image_shape
+    yy, xx = np.mgrid[0:height, 0:width]
+    images = np.empty((n, height, width, channels), "float32")
+    for i in range(n):
+        cy, cx = rng.uniform(0.3, 0.7, 2) * (height, width)
+        radius = rng.uniform(0.15, 0.3) * min(height, width)
+        blob = ((yy - cy) ** 2 + (xx - cx) ** 2 < radius**2).astype("float32")
+        images[i] = (blob * 2 - 1)[..., None] * rng.uniform(0.7, 1.0, channels)
+    return images
+
+
+def tiny_dcgan(**overrides):
+    config = dict(
+        image_shape=(16, 16, 1),
+        latent_dim=8,
+        g_filters=(16, 8),
+        d_filters=(8, 16),
+        seed=7,
+    )
+    config.update(overrides)
+    return keras_gans.DCGAN(**config)
+
+
+def tiny_gan(**overrides):
+    config = dict(
+        image_shape=(8, 8, 1),
+        latent_dim=8,
+        g_units=(16, 32),
+        d_units=(32, 16),
+        seed=7,
+    )
+    config.update(overrides)
+    return keras_gans.GAN(**config)
+
+
+def fit_steps(model, steps, batch_size=8, images=None, **fit_kwargs):
+    """Fits exactly `steps` batches (no shuffling) and returns the history."""
+    if images is None:
+        images = random_images(steps * batch_size, model.image_shape)
+    return model.fit(
+        images[: steps * batch_size],
+        batch_size=batch_size,
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        **fit_kwargs,
+    )
+
+
+def save_and_reload(model, directory, name="model.keras"):
+    path = os.path.join(str(directory), name)
+    model.save(path)
+    return keras.saving.load_model(path)

@@ -1,0 +1,115 @@
+import keras
+import numpy as np
+import pytest
+
+import keras_gans
+from tests import helpers
+from tests.models import variant_checks
+
+
+def test_generate_shape_range_and_seed():
+    variant_checks.check_generate(helpers.tiny_dcgan())
+
+
+def test_fit_moves_both_networks_and_batchnorm():
+    model = helpers.tiny_dcgan()
+    model.compile()
+    variant_checks.check_fit_updates(model)
+
+
+def test_d_steps_counts_discriminator_iterations():
+    model = helpers.tiny_dcgan(d_steps=2)
+    model.compile()
+    variant_checks.check_fit_updates(model, steps=2, d_steps=2)
+
+
+def test_save_load_restores_and_resumes_exactly(tmp_path):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    variant_checks.check_roundtrip_resumes(model, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "preset, latents, expected",
+    [
+        ("mnist_28", 100, (28, 28, 1)),
+        ("upsample_32", 64, (32, 32, 3)),
+        ("radford_64", 100, (64, 64, 3)),
+    ],
+)
+def test_presets_build_expected_shapes(preset, latents, expected):
+    model = keras_gans.DCGAN.from_preset(preset, latent_dim=latents)
+    assert model.image_shape == expected
+    assert model.generator.output_shape == (None,) + expected
+    assert model.discriminator.output_shape == (None, 1)
+    layer_types = {type(layer).__name__ for layer in model.discriminator.layers}
+    assert not layer_types & {"MaxPooling2D", "AveragePooling2D"}
+
+
+def test_radford_preset_uses_its_widths():
+    model = keras_gans.DCGAN.from_preset("radford_64")
+    project = model.generator.get_layer("project")
+    assert project.units == 4 * 4 * 512
+
+
+def test_upsample_conv_mode_has_no_transposed_convolutions():
+    model = keras_gans.DCGAN.from_preset("upsample_32")
+    names = [type(layer).__name__ for layer in model.generator.layers]
+    assert "Conv2DTranspose" not in names and "UpSampling2D" in names
+
+
+def test_non_preset_size_builds():
+    model = keras_gans.DCGAN(image_shape=(48, 40, 3), latent_dim=16)
+    assert model.generate(2, seed=0).shape == (2, 48, 40, 3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"image_shape": (30, 30, 1), "g_filters": (32, 16)}, "divisible by 4"),
+        ({"image_shape": (7, 7, 1)}, "image_shape"),
+        ({"image_shape": (28, 28, 2)}, "1 or 3 channels"),
+        ({"image_shape": (28, 28)}, "image_shape"),
+        ({"latent_dim": 0}, "latent_dim=0"),
+        ({"latent_dim": 2.5}, "latent_dim=2.5"),
+        ({"upsampling": "bilinear"}, "upsampling='bilinear'"),
+        ({"d_dropout": 1.5}, "d_dropout=1.5"),
+        ({"g_filters": ()}, "g_filters"),
+        ({"d_steps": 0}, "d_steps=0"),
+    ],
+)
+def test_invalid_arguments_raise_naming_them(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        keras_gans.DCGAN(**kwargs)
+
+
+def test_fit_rejects_uint8_and_wrong_shapes():
+    model = helpers.tiny_dcgan()
+    model.compile()
+    pixels = np.random.randint(0, 256, (8, 16, 16, 1)).astype("uint8")
+    with pytest.raises(ValueError, match="uint8"):
+        model.fit(pixels, batch_size=4, verbose=0)
+    with pytest.raises(ValueError, match=r"\[0, 255\]"):
+        model.fit(pixels.astype("float32"), batch_size=4, verbose=0)
+    with pytest.raises(ValueError, match=r"\(N,\) \+ \(16, 16, 1\)"):
+        model.fit(np.zeros((8, 28, 28, 1), "float32"), batch_size=4, verbose=0)
+
+
+def test_fit_before_compile_raises():
+    with pytest.raises(RuntimeError, match="compile"):
+        helpers.tiny_dcgan().fit(np.zeros((8, 16, 16, 1), "float32"))
+
+
+def test_compile_rejects_keras_optimizer_argument():
+    with pytest.raises(ValueError, match="d_optimizer"):
+        helpers.tiny_dcgan().compile(optimizer="adam")
+
+
+def test_config_round_trip_rebuilds_same_architecture():
+    model = helpers.tiny_dcgan(d_dropout=0.25, d_batchnorm=False)
+    clone = keras_gans.DCGAN.from_config(model.get_config())
+    assert clone.get_config() == model.get_config()
+    assert clone.generator.count_params() == model.generator.count_params()
+    assert keras.saving.get_registered_name(keras_gans.DCGAN) == (
+        "keras_gans>DCGAN"
+    )

@@ -1,0 +1,73 @@
+"""The behaviour every unconditional variant must show (shared by tests)."""
+
+import numpy as np
+
+from tests import helpers
+
+
+def check_generate(model):
+    images = model.generate(5, seed=0)
+    assert images.shape == (5,) + model.image_shape
+    assert images.dtype == np.float32
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    np.testing.assert_array_equal(images, model.generate(5, seed=0))
+    assert not np.allclose(images, model.generate(5, seed=1))
+
+
+def check_fit_updates(model, steps=3, d_steps=1):
+    g_before = helpers.snapshot(model.generator.trainable_variables)
+    d_before = helpers.snapshot(model.discriminator.trainable_variables)
+    bn_before = helpers.snapshot(
+        model.generator.non_trainable_variables
+        + model.discriminator.non_trainable_variables
+    )
+    history = helpers.fit_steps(model, steps)
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        assert key in history.history, history.history
+        assert np.isfinite(history.history[key][-1])
+    g_after = helpers.snapshot(model.generator.trainable_variables)
+    d_after = helpers.snapshot(model.discriminator.trainable_variables)
+    assert all(not np.allclose(a, b) for a, b in zip(g_before, g_after)), (
+        "every generator weight should move"
+    )
+    assert all(not np.allclose(a, b) for a, b in zip(d_before, d_after)), (
+        "every discriminator weight should move"
+    )
+    bn_after = helpers.snapshot(
+        model.generator.non_trainable_variables
+        + model.discriminator.non_trainable_variables
+    )
+    if bn_before:
+        assert all(not np.allclose(a, b) for a, b in zip(bn_before, bn_after)), (
+            "BatchNorm moving statistics should move"
+        )
+    assert helpers.iterations(model.g_optimizer) == steps
+    assert helpers.iterations(model.d_optimizer) == steps * d_steps
+
+
+def check_roundtrip_resumes(model, tmp_path, steps=2):
+    """Saved and reloaded, the model continues exactly like the original."""
+    helpers.fit_steps(model, steps)
+    restored = helpers.save_and_reload(model, tmp_path)
+    assert type(restored) is type(model)
+    for original, loaded in (
+        (model.generator.weights, restored.generator.weights),
+        (model.discriminator.weights, restored.discriminator.weights),
+        (model.optimizer.variables, restored.optimizer.variables),
+    ):
+        assert len(original) == len(loaded)
+        for a, b in zip(helpers.snapshot(original), helpers.snapshot(loaded)):
+            np.testing.assert_array_equal(a, b)
+    assert helpers.iterations(restored.g_optimizer) == steps
+    assert type(restored.gan_loss) is type(model.gan_loss)
+    images = helpers.random_images(16, model.image_shape, seed=5)
+    helpers.fit_steps(model, 2, images=images)
+    helpers.fit_steps(restored, 2, images=images)
+    assert helpers.iterations(restored.g_optimizer) == steps + 2
+    for a, b in zip(
+        helpers.snapshot(model.generator.weights + model.discriminator.weights),
+        helpers.snapshot(
+            restored.generator.weights + restored.discriminator.weights
+        ),
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -1,0 +1,100 @@
+"""Run as a script under KERAS_BACKEND=tensorflow with 2 logical CPUs.
+
+Trains the same tiny GAN for 2 steps at global batch 8 on 1 and on 2
+replicas and prints a JSON report. Latents are fixed, so both runs see identical noise and must take identical steps when
+losses are averaged over the global batch.
+"""
+
+import json
+import os
+
+os.environ["KERAS_BACKEND"] = "tensorflow"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import tensorflow as tf  # noqa: E402
+
+_cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(
+    _cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import ops  # noqa: E402
+
+import keras_gans  # noqa: E402
+
+
+class FixedNoiseGAN(keras_gans.AdversarialModel):
+    """Uses one fixed latent for every sample, on any number of replicas.
+
+    (MirroredStrategy runs replicas in threads, so the latents must not
+    depend on per-call Python state.)
+    """
+
+    def sample_latents(self, batch_size):
+        z = ops.linspace(-1.0, 1.0, self.latent_dim)
+        return ops.ones((batch_size, 1)) * z[None, :]
+
+
+def build(seed=0):
+    keras.utils.set_random_seed(seed)
+    g = keras.Sequential(
+        [keras.Input((16,)), keras.layers.Dense(16, activation="tanh"),
+         keras.layers.Reshape((4, 4, 1))],
+        name="generator",
+    )
+    d = keras.Sequential(
+        [keras.Input((4, 4, 1)), keras.layers.Flatten(),
+         keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)],
+        name="discriminator",
+    )
+    model = FixedNoiseGAN(g, d, latent_dim=16)
+    model.compile(
+        d_optimizer=keras.optimizers.SGD(0.5),
+        g_optimizer=keras.optimizers.SGD(0.5),
+    )
+    return model
+
+
+def train(devices, images):
+    strategy = tf.distribute.MirroredStrategy(devices)
+    with strategy.scope():
+        model = build()
+        before = [v.numpy().copy() for v in model.weights]
+        history = model.fit(
+            images, batch_size=8, epochs=1, shuffle=False, verbose=0
+        )
+    after = [v.numpy() for v in model.weights]
+    return strategy.num_replicas_in_sync, before, after, history.history
+
+
+def replica_latents():
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        model = keras_gans.DCGAN(
+            image_shape=(8, 8, 1), latent_dim=4, g_filters=(8,), d_filters=(8,)
+        )
+    result = strategy.run(tf.function(lambda: model.sample_latents(3)))
+    a, b = [t.numpy() for t in strategy.experimental_local_results(result)]
+    return float(np.abs(a - b).max())
+
+
+def main():
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (16, 4, 4, 1)).astype("float32")
+    n1, before1, after1, hist1 = train(["/cpu:0"], images)
+    n2, before2, after2, hist2 = train(["/cpu:0", "/cpu:1"], images)
+    report = {
+        "replicas": [n1, n2],
+        "same_init": max(float(np.abs(a - b).max()) for a, b in zip(before1, before2)),
+        "step_1": max(float(np.abs(a - b).max()) for a, b in zip(before1, after1)),
+        "diff_1_vs_2": max(float(np.abs(a - b).max()) for a, b in zip(after1, after2)),
+        "d_loss": [hist1["d_loss"][-1], hist2["d_loss"][-1]],
+        "replica_latent_diff": replica_latents(),
+    }
+    print("REPORT " + json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

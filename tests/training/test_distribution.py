@@ -1,0 +1,42 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+@pytest.fixture(scope="module")
+def mirrored_report():
+    # tf.distribute needs TensorFlow's runtime and logical devices configured
+    # before TF starts, so the check runs in its own TF-backend process
+    # whatever backend this test session uses.
+    env = dict(os.environ, KERAS_BACKEND="tensorflow", PYTHONPATH=REPO)
+    out = subprocess.run(
+        [sys.executable, os.path.join(HERE, "mirrored_check.py")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    line = [l for l in out.stdout.splitlines() if l.startswith("REPORT ")][-1]
+    return json.loads(line[len("REPORT "):])
+
+
+def test_two_replicas_take_the_same_step_as_one(mirrored_report):
+    report = mirrored_report
+    assert report["replicas"] == [1, 2]
+    assert report["same_init"] == 0.0
+    assert report["step_1"] > 1e-3, "training must actually move the weights"
+    # An unscaled per-replica mean would double the step (diff ~ step size).
+    assert report["diff_1_vs_2"] < 1e-5, report
+
+
+def test_logged_loss_is_the_global_mean(mirrored_report):
+    one, two = mirrored_report["d_loss"]
+    assert two == pytest.approx(one, rel=1e-5)
+
+
+def test_replicas_draw_different_latents(mirrored_report):
+    assert mirrored_report["replica_latent_diff"] > 1e-3
