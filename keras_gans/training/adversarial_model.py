@@ -196,6 +196,10 @@ class AdversarialModel(keras.Model):
         data_checks.check_training_data(
             x, y, self.image_shape, uses_labels=self.uses_labels
         )
+        if data_checks.is_dataset(x):
+            # A tf.data pipeline shuffles itself; Keras' default
+            # `shuffle=True` would only print a warning about it.
+            kwargs.setdefault("shuffle", False)
         return super().fit(x, y, *args, **kwargs)
 
     def generate(self, n, seed=None, batch_size=256):

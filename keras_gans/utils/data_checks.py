@@ -74,6 +74,15 @@ def _check_dataset(dataset, image_shape):
         )
 
 
+def is_dataset(x):
+    """Whether `x` is a `tf.data.Dataset` (without importing TensorFlow)."""
+    if not type(x).__module__.startswith("tensorflow"):
+        return False
+    import tensorflow as tf
+
+    return isinstance(x, tf.data.Dataset)
+
+
 def check_training_data(x, y, image_shape, uses_labels=False):
     """Raises a clear `ValueError` for data `fit()` cannot train on."""
     if x is None:
@@ -83,8 +92,5 @@ def check_training_data(x, y, image_shape, uses_labels=False):
         if y is not None:
             check_labels_array(np.asarray(y), len(x))
         return
-    if type(x).__module__.startswith("tensorflow"):
-        import tensorflow as tf
-
-        if isinstance(x, tf.data.Dataset):
-            _check_dataset(x, image_shape)
+    if is_dataset(x):
+        _check_dataset(x, image_shape)

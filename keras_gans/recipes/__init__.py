@@ -1,0 +1,5 @@
+"""Training recipes: `python recipes/NAME.py` or `keras-gans train NAME`.
+
+Each recipe module exposes `main(argv=None) -> int`. The flags every recipe
+shares are defined in `keras_gans.recipes.common`.
+"""

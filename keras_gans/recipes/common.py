@@ -1,0 +1,229 @@
+"""What every recipe shares: flags, backend selection, the training run.
+
+A recipe supplies a parser (from `build_parser`), per-dataset defaults and
+a function that builds and compiles its model; `run()` does the rest: load
+the data, resume from the last checkpoint if asked, `fit` with a sample
+grid and checkpoints per epoch, then export the generator to `--out`.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def build_parser(recipe, description):
+    """The flags shared by every recipe.
+
+    Args:
+        recipe: recipe name (`"dcgan"`), used in default paths.
+        description: one-paragraph help text.
+
+    Returns:
+        An `argparse.ArgumentParser`; recipes may add their own flags.
+    """
+    parser = argparse.ArgumentParser(
+        prog=f"recipes/{recipe}.py", description=description
+    )
+    parser.add_argument(
+        "--dataset",
+        default="digits",
+        help="'digits' (bundled, default), 'mnist-idx', 'folder' or a "
+        "tensorflow-datasets name",
+    )
+    parser.add_argument(
+        "--data-dir", default=None, help="files of mnist-idx / folder data"
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="default: per dataset"
+    )
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--latent-dim", type=int, default=None)
+    parser.add_argument(
+        "--image-shape",
+        type=_parse_shape,
+        default=None,
+        help="H,W,C of the training images (default: per dataset)",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        help=f"export directory (default saved_models/{recipe}_<dataset>)",
+    )
+    parser.add_argument(
+        "--run-dir",
+        default=None,
+        help=f"checkpoints and sample grids (default runs/{recipe}_<dataset>)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="Keras backend (sets KERAS_BACKEND before Keras is imported)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the last checkpoint in --run-dir",
+    )
+    parser.add_argument(
+        "--quantize",
+        choices=("float16", "int8"),
+        default=None,
+        help="quantize the exported TFLite weights",
+    )
+    parser.add_argument(
+        "--no-export", action="store_true", help="train only, export nothing"
+    )
+    parser.add_argument(
+        "--verbose", type=int, default=None, help="Keras fit verbosity"
+    )
+    return parser
+
+
+def _parse_shape(text):
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        shape = ()
+    if len(shape) != 3:
+        raise argparse.ArgumentTypeError(
+            f"expected H,W,C such as 28,28,1. Received: {text!r}"
+        )
+    return shape
+
+
+def relaunch_if_other_backend(module, argv, backend):
+    """Runs `python -m module argv` under `backend` if Keras runs another.
+
+    Keras fixes its backend when first imported, which importing a recipe
+    already did; a different `--backend` therefore needs a new process.
+
+    Returns:
+        The child's exit code, or `None` when the current backend is fine.
+    """
+    import keras
+
+    if backend is None or keras.backend.backend() == backend:
+        return None
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    command = [sys.executable, "-m", module, *argv]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def resolve(args, recipe, dataset_defaults):
+    """Fills unset flags from `dataset_defaults[args.dataset]` (or `"*"`)."""
+    defaults = dataset_defaults.get(args.dataset, dataset_defaults["*"])
+    for key, value in defaults.items():
+        if getattr(args, key, None) is None:
+            setattr(args, key, value)
+    safe_name = args.dataset.replace("/", "_")
+    if args.out is None:
+        args.out = os.path.join("saved_models", f"{recipe}_{safe_name}")
+    if args.run_dir is None:
+        args.run_dir = os.path.join("runs", f"{recipe}_{safe_name}")
+    if args.image_shape is None:
+        from keras_gans import data
+
+        args.image_shape = data.info(
+            args.dataset, data_dir=args.data_dir
+        ).image_shape
+    return args
+
+
+def run(args, build_model):
+    """Trains `build_model(args)` on `args.dataset` and exports it.
+
+    Args:
+        args: parsed and resolved flags.
+        build_model: callable `(args) -> compiled AdversarialModel`.
+
+    Returns:
+        A summary dict (also written to `run_dir/summary.json`).
+    """
+    import keras
+
+    from keras_gans import callbacks
+    from keras_gans import data
+    from keras_gans.utils.images import save_grid
+
+    keras.utils.set_random_seed(args.seed)
+    dataset = data.load(
+        args.dataset,
+        batch_size=args.batch_size,
+        data_dir=args.data_dir,
+        image_shape=args.image_shape,
+        seed=args.seed,
+    )
+    checkpoint = callbacks.TrainingCheckpoint(
+        os.path.join(args.run_dir, "checkpoints")
+    )
+    gan, initial_epoch = _model_and_epoch(args, build_model, checkpoint)
+    grids = callbacks.SampleGrid(os.path.join(args.run_dir, "samples"))
+    start = time.perf_counter()
+    if initial_epoch < args.epochs:
+        gan.fit(
+            dataset,
+            epochs=args.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=[grids, checkpoint],
+            verbose=_verbosity(args.verbose),
+        )
+    train_seconds = time.perf_counter() - start
+    gan.save(os.path.join(args.run_dir, "final.keras"))
+    summary = {
+        "recipe": type(gan).__name__,
+        "backend": keras.backend.backend(),
+        "dataset": args.dataset,
+        "epochs": args.epochs,
+        "resumed_from_epoch": initial_epoch,
+        "generator_steps": int(
+            keras.ops.convert_to_numpy(gan.g_optimizer.iterations)
+        ),
+        "train_seconds": round(train_seconds, 1),
+        "run_dir": args.run_dir,
+    }
+    if not args.no_export:
+        from keras_gans.export import export_generator
+
+        card = export_generator(
+            gan,
+            args.out,
+            quantize=args.quantize,
+            dataset=args.dataset,
+            epochs=args.epochs,
+        )
+        save_grid(
+            gan.generate(64, seed=args.seed),
+            os.path.join(args.out, "samples.png"),
+        )
+        summary["out"] = args.out
+        summary["export_errors"] = card["export_errors"]
+    with open(os.path.join(args.run_dir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    print("SUMMARY " + json.dumps(summary))
+    return summary
+
+
+def _verbosity(verbose):
+    # A progress bar redrawn with carriage returns turns into one long line
+    # in logs: print one line per epoch when stdout is not a terminal.
+    if verbose is not None:
+        return verbose
+    return 1 if sys.stdout.isatty() else 2
+
+
+def _model_and_epoch(args, build_model, checkpoint):
+    if args.resume:
+        restored = checkpoint.restore()
+        if restored is not None:
+            gan, epoch = restored
+            print(f"Resuming from {checkpoint.latest()[0]} (epoch {epoch}).")
+            return gan, epoch
+        print(f"No checkpoint in {checkpoint.directory}: starting afresh.")
+    return build_model(args), 0
