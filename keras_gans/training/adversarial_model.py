@@ -32,6 +32,28 @@ def _resolve_optimizer(value, name):
     )
 
 
+def _check_ema_decay(ema_decay):
+    if ema_decay is None:
+        return None
+    if isinstance(ema_decay, bool) or not (
+        isinstance(ema_decay, (int, float)) and 0.0 < ema_decay < 1.0
+    ):
+        raise ValueError(
+            "`ema_decay` must be None or a float in (0, 1), e.g. 0.999. "
+            + format_received(ema_decay=ema_decay)
+        )
+    return float(ema_decay)
+
+
+def _frozen_copy(network, name):
+    """A non-trainable clone of `network` starting from its weights."""
+    copy = network.__class__.from_config(network.get_config())
+    copy.name = name
+    copy.set_weights(network.get_weights())
+    copy.trainable = False
+    return copy
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class AdversarialModel(keras.Model):
     """A generator and a discriminator trained against each other by `fit()`.
@@ -50,6 +72,12 @@ class AdversarialModel(keras.Model):
         latent_dim: size of the latent vector.
         d_steps: discriminator updates per generator update (n_critic).
         seed: seed of the model's latent-noise `SeedGenerator`.
+        ema_decay: if set (in (0, 1), e.g. 0.999), keep `ema_generator`, an
+            exponential moving average of the generator's weights updated
+            after every step; `generate()`, `SampleGrid` and export then use
+            it. Averaging smooths the oscillations of adversarial training
+            and usually gives cleaner samples. BatchNorm statistics are
+            copied, not averaged.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -69,18 +97,23 @@ class AdversarialModel(keras.Model):
         latent_dim,
         d_steps=1,
         seed=None,
+        ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.latent_dim = check_positive_int("latent_dim", latent_dim)
         self.d_steps = check_positive_int("d_steps", d_steps)
         self.seed = seed
+        self.ema_decay = _check_ema_decay(ema_decay)
         self.generator = generator
         self.discriminator = discriminator
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.gan_loss = gan_losses.get("non_saturating")
         self._driver = get_driver()
         self._check_networks()
+        self.ema_generator = None
+        if self.ema_decay is not None:
+            self.ema_generator = _frozen_copy(generator, "ema_generator")
         for key in self.tracked_metric_names():
             setattr(self, f"{key}_tracker", keras.metrics.Mean(name=key))
         self.build((None, self.latent_dim))
@@ -113,7 +146,9 @@ class AdversarialModel(keras.Model):
 
     @property
     def sampling_generator(self):
-        """The network `generate()` and export use."""
+        """The network `generate()` and export use (the EMA one if kept)."""
+        if self.ema_generator is not None:
+            return self.ema_generator
         return self.generator
 
     def build(self, input_shape=None):
@@ -306,7 +341,20 @@ class AdversarialModel(keras.Model):
         return loss
 
     def after_train_step(self):
-        """Post-update hook (EMA, counters); assign Keras variables only."""
+        """Post-update hook (EMA, counters); assign Keras variables only.
+
+        Subclasses that extend it call `super().after_train_step()`.
+        """
+        if self.ema_generator is None:
+            return
+        decay = self.ema_decay
+        for average, current in zip(
+            self.ema_generator.weights, self.generator.weights
+        ):
+            if current.trainable:
+                average.assign(decay * average + (1.0 - decay) * current)
+            else:
+                average.assign(current)
 
     # ------------------------------------------------------------ plumbing
 
@@ -385,6 +433,7 @@ class AdversarialModel(keras.Model):
                 "latent_dim": self.latent_dim,
                 "d_steps": self.d_steps,
                 "seed": self.seed,
+                "ema_decay": self.ema_decay,
             }
         )
         return config

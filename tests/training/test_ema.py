@@ -1,0 +1,80 @@
+import os
+
+import numpy as np
+import pytest
+
+import keras_gans
+from keras_gans.export import load_generator_artifact
+from tests import helpers
+
+
+def _ema_model(decay=0.9):
+    model = helpers.tiny_dcgan(ema_decay=decay)
+    model.compile()
+    return model
+
+
+def test_ema_starts_as_the_generator_and_is_not_trained():
+    model = _ema_model()
+    for a, b in zip(
+        helpers.snapshot(model.generator.weights),
+        helpers.snapshot(model.ema_generator.weights),
+    ):
+        np.testing.assert_array_equal(a, b)
+    trainable = {id(v) for v in model.trainable_variables}
+    assert not any(id(v) in trainable for v in model.ema_generator.weights)
+
+
+def test_one_step_applies_the_ema_formula():
+    model = _ema_model(decay=0.9)
+    before = helpers.snapshot(model.generator.weights)
+    helpers.fit_steps(model, 1)
+    after = helpers.snapshot(model.generator.weights)
+    averaged = helpers.snapshot(model.ema_generator.weights)
+    for variable, old, new, ema in zip(
+        model.generator.weights, before, after, averaged
+    ):
+        if variable.trainable:
+            np.testing.assert_allclose(ema, 0.9 * old + 0.1 * new, atol=1e-6)
+            assert not np.allclose(ema, new)
+        else:  # BatchNorm statistics are copied
+            np.testing.assert_allclose(ema, new, atol=1e-7)
+
+
+def test_generate_uses_the_ema_generator():
+    model = _ema_model()
+    helpers.fit_steps(model, 2)
+    z = model.latents_for(3, seed=0)
+    expected = helpers.to_numpy(model.ema_generator(z, training=False))
+    raw = helpers.to_numpy(model.generator(z, training=False))
+    np.testing.assert_allclose(model.generate(3, seed=0), expected, atol=1e-6)
+    assert not np.allclose(expected, raw)
+
+
+def test_save_load_restores_the_ema_weights(tmp_path):
+    model = _ema_model()
+    helpers.fit_steps(model, 2)
+    restored = helpers.save_and_reload(model, tmp_path)
+    assert restored.ema_decay == 0.9
+    for a, b in zip(
+        helpers.snapshot(model.ema_generator.weights),
+        helpers.snapshot(restored.ema_generator.weights),
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_export_ships_the_ema_generator(tmp_path):
+    model = _ema_model()
+    helpers.fit_steps(model, 2)
+    directory = str(tmp_path / "export")
+    keras_gans.export.export_generator(model, directory)
+    tflite = load_generator_artifact(os.path.join(directory, "generator.tflite"))
+    np.testing.assert_allclose(
+        tflite.sample(4, seed=1), model.generate(4, seed=1), atol=1e-4
+    )
+
+
+@pytest.mark.parametrize("decay", [0.0, 1.0, -0.5, True, "0.9"])
+def test_bad_decay_raises_naming_it(decay):
+    with pytest.raises(ValueError, match="ema_decay="):
+        helpers.tiny_dcgan(ema_decay=decay)
