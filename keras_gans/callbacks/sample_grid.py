@@ -5,8 +5,8 @@ import os
 import keras
 
 from keras_gans.utils.images import save_grid
+from keras_gans.utils.validation import check_directory_arg
 from keras_gans.utils.validation import check_positive_int
-from keras_gans.utils.validation import format_received
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -39,12 +39,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(self, directory, every=1, n=64, seed=0, rows=None):
         super().__init__()
-        if not directory:
-            raise ValueError(
-                "`directory` must be a folder path. "
-                + format_received(directory=directory)
-            )
-        self.directory = os.fspath(directory)
+        self.directory = check_directory_arg("directory", directory)
         self.every = check_positive_int("every", every)
         self.n = check_positive_int("n", n)
         self.seed = seed

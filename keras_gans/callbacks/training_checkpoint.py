@@ -6,6 +6,7 @@ import os
 
 import keras
 
+from keras_gans.utils.validation import check_directory_arg
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -51,12 +52,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, directory, every=1, keep=2):
         super().__init__()
-        if not directory:
-            raise ValueError(
-                "`directory` must be a folder path. "
-                + format_received(directory=directory)
-            )
-        self.directory = os.fspath(directory)
+        self.directory = check_directory_arg("directory", directory)
         self.every = check_positive_int("every", every)
         self.keep = check_positive_int("keep", keep)
 

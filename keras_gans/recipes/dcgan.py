@@ -18,43 +18,69 @@ DESCRIPTION = (
     "radford_64)."
 )
 
+# Training settings every dataset starts from.
+_TRAINING = {"lr": 2e-4, "ema_decay": 0.999, "d_steps": 1, "latent_dim": 100}
+
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
     # 1,797 8x8 digits upscaled to the MNIST size: a few minutes.
     "digits": {
+        **_TRAINING,
         "epochs": 60,
         "batch_size": 64,
-        "latent_dim": 100,
         "image_shape": (28, 28, 1),
     },
     # The 10,000 MNIST test images: under 10 minutes.
     "mnist-idx": {
+        **_TRAINING,
         "epochs": 30,
         "batch_size": 64,
-        "latent_dim": 100,
         "image_shape": (28, 28, 1),
     },
-    "*": {"epochs": 20, "batch_size": 64, "latent_dim": 100},
+    "*": {**_TRAINING, "epochs": 20, "batch_size": 64},
 }
+
+
+def add_flags(parser):
+    """DCGAN's own flags (the shared ones come from `common`)."""
+    parser.add_argument(
+        "--lr", type=float, default=None, help="Adam learning rate of D and G"
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=None,
+        help="EMA of the generator weights (0 disables)",
+    )
+    parser.add_argument("--d-steps", type=int, default=None)
+    return parser
 
 
 def build_model(args):
     """A compiled DCGAN for the resolved flags."""
+    import keras
+
     import keras_gans
 
     gan = keras_gans.DCGAN(
         image_shape=args.image_shape,
         latent_dim=args.latent_dim,
+        d_steps=args.d_steps,
+        ema_decay=args.ema_decay or None,
         seed=args.seed,
     )
-    gan.compile()
+
+    def adam():
+        return keras.optimizers.Adam(learning_rate=args.lr, beta_1=0.5)
+
+    gan.compile(d_optimizer=adam(), g_optimizer=adam())
     return gan
 
 
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = common.build_parser("dcgan", DESCRIPTION).parse_args(argv)
+    args = add_flags(common.build_parser("dcgan", DESCRIPTION)).parse_args(argv)
     code = common.relaunch_if_other_backend(__name__, argv, args.backend)
     if code is not None:
         return code

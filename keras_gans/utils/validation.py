@@ -1,6 +1,7 @@
 """Argument checks that produce errors naming the argument and the value."""
 
 import numbers
+import os
 
 
 def format_received(**kwargs):
@@ -78,3 +79,12 @@ def check_choice(name, value, allowed):
             + format_received(**{name: value})
         )
     return value
+
+
+def check_directory_arg(name, value):
+    """Raises unless `value` is a non-empty path; returns it as `str`."""
+    if not value:
+        raise ValueError(
+            f"`{name}` must be a folder path. " + format_received(**{name: value})
+        )
+    return os.fspath(value)
