@@ -113,3 +113,9 @@ def test_config_round_trip_rebuilds_same_architecture():
     assert keras.saving.get_registered_name(keras_gans.DCGAN) == (
         "keras_gans>DCGAN"
     )
+
+
+def test_fit_save_reload_and_export_agree(tmp_path):
+    model = helpers.tiny_dcgan(ema_decay=0.99)
+    model.compile()
+    variant_checks.check_lifecycle(model, tmp_path)

@@ -43,3 +43,9 @@ def test_save_load_restores_and_resumes_exactly(tmp_path):
 def test_invalid_arguments_raise_naming_them(kwargs, match):
     with pytest.raises(ValueError, match=match):
         keras_gans.GAN(**kwargs)
+
+
+def test_fit_save_reload_and_export_agree(tmp_path):
+    model = helpers.tiny_gan()
+    model.compile()
+    variant_checks.check_lifecycle(model, tmp_path)
