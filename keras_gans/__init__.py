@@ -14,6 +14,6 @@ def __getattr__(name):
     # so `import keras_gans` stays light on the JAX and torch backends.
     import importlib
 
-    if name in ("data", "callbacks", "export", "cli"):
+    if name in ("data", "callbacks", "export", "metrics", "recipes", "cli"):
         return importlib.import_module(f"keras_gans.{name}")
     raise AttributeError(f"module 'keras_gans' has no attribute {name!r}")
