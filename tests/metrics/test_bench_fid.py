@@ -1,0 +1,185 @@
+"""Tests of `bench/fid.py` (`evaluate()` and the script's JSON line)."""
+
+import importlib.util
+import json
+import os
+import re
+
+import keras
+import numpy as np
+import pytest
+
+from tests.metrics.conftest import DIGITS_SHAPE
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+BENCH_FID = os.path.join(ROOT, "bench", "fid.py")
+
+
+@pytest.fixture(scope="module")
+def bench_fid():
+    spec = importlib.util.spec_from_file_location("bench_fid", BENCH_FID)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def noise_generator_path(tmp_path_factory):
+    """A plain Keras generator `.keras` file whose images are noise."""
+    latents = keras.Input((4,))
+    x = keras.layers.Dense(
+        int(np.prod(DIGITS_SHAPE)),
+        activation="tanh",
+        kernel_initializer=keras.initializers.RandomNormal(stddev=3.0, seed=0),
+    )(latents)
+    model = keras.Model(latents, keras.layers.Reshape(DIGITS_SHAPE)(x))
+    path = str(tmp_path_factory.mktemp("noise_gen") / "generator.keras")
+    model.save(path)
+    return path
+
+
+def test_evaluate_noise_generator(
+    bench_fid, noise_generator_path, digits_extractor
+):
+    result = bench_fid.evaluate(
+        noise_generator_path, "digits", n=300, extractor=digits_extractor
+    )
+    assert result["n"] == 300 and result["n_real"] == 1797
+    assert result["dataset"] == "digits"
+    assert result["image_shape"] == list(DIGITS_SHAPE)
+    assert result["artifact_kind"] == "keras"
+    assert result["extractor"]["name"] == "classifier-digits-16x16x1"
+    assert result["extractor"]["accuracy"] >= 0.9
+    assert result["extractor"]["trained_now"] is digits_extractor.trained
+    assert result["real_vs_real_sizes"] == [899, 898]
+    assert 0.0 <= result["fid_real_vs_real"] < 0.1 * result["fid"]
+    # Same seed, same latents, same number.
+    again = bench_fid.evaluate(
+        noise_generator_path, "digits", n=300, extractor=digits_extractor.path
+    )
+    assert again["fid"] == pytest.approx(result["fid"], rel=1e-5)
+    assert again["extractor"]["trained_now"] is False
+
+
+def test_evaluate_images_matches_evaluate(
+    bench_fid, noise_generator_path, digits_extractor
+):
+    from keras_gans.export import load_generator_artifact
+
+    images = load_generator_artifact(noise_generator_path).sample(300, seed=0)
+    in_memory = bench_fid.evaluate_images(
+        images, "digits", extractor=digits_extractor, batch_size=64
+    )
+    from_file = bench_fid.evaluate(
+        noise_generator_path, "digits", n=300, extractor=digits_extractor
+    )
+    assert in_memory["fid"] == pytest.approx(from_file["fid"], rel=1e-4)
+    assert in_memory["fid_real_vs_real"] == from_file["fid_real_vs_real"]
+    assert "artifact" not in in_memory
+
+
+def test_evaluate_images_real_digits_score_near_floor(
+    bench_fid, digits_extractor, digits_images
+):
+    result = bench_fid.evaluate_images(
+        digits_images[::2], "digits", extractor=digits_extractor
+    )
+    assert result["fid"] < 2 * result["fid_real_vs_real"] + 1.0
+
+
+@pytest.mark.parametrize(
+    "images, kwargs, match",
+    [
+        (np.zeros((16, 16, 1)), {}, "Received: images="),
+        (np.zeros((1, 16, 16, 1)), {}, "Received: n=1"),
+        (np.zeros((4, 16, 16, 1)), {"image_shape": (8, 8, 1)},
+         "Received: image_shape=(8, 8, 1)"),
+        (np.zeros((4, 16, 16, 1)), {"batch_size": 0},
+         "Received: batch_size=0"),
+    ],
+)
+def test_evaluate_images_bad_arguments(
+    bench_fid, digits_extractor, images, kwargs, match
+):
+    with pytest.raises(ValueError, match=re.escape(match)):
+        bench_fid.evaluate_images(
+            images, "digits", extractor=digits_extractor, **kwargs
+        )
+
+
+def test_evaluate_uses_cache_dir(
+    bench_fid, noise_generator_path, digits_extractor, extractor_cache,
+    monkeypatch,
+):
+    from keras_gans.metrics import ClassifierFeatureExtractor
+
+    def fake_for_dataset(name, data_dir=None, image_shape=None,
+                         cache_dir=None):
+        assert (name, image_shape, cache_dir) == (
+            "digits", DIGITS_SHAPE, extractor_cache
+        )
+        return digits_extractor
+
+    monkeypatch.setattr(
+        ClassifierFeatureExtractor,
+        "for_dataset",
+        staticmethod(fake_for_dataset),
+    )
+    result = bench_fid.evaluate(
+        noise_generator_path, "digits", n=50, n_real=500,
+        cache_dir=extractor_cache,
+    )
+    assert result["n_real"] == 500 and result["n"] == 50
+
+
+def test_main_prints_one_json_line(
+    bench_fid, noise_generator_path, digits_extractor, capsys
+):
+    code = bench_fid.main([
+        noise_generator_path, "--dataset", "digits", "--n", "64",
+        "--image-shape", "16,16,1", "--extractor", digits_extractor.path,
+    ])
+    assert code == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert {"fid", "n", "dataset", "extractor", "fid_real_vs_real"} <= set(
+        result
+    )
+    assert result["n"] == 64
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n": 0}, "Received: n=0"),
+        ({"n": 1}, "Received: n=1"),
+        ({"image_shape": (16, 16, 3)}, "Received: image_shape=(16, 16, 3)"),
+        ({"n_real": 0}, "Received: n_real=0"),
+    ],
+)
+def test_evaluate_bad_arguments(
+    bench_fid, noise_generator_path, digits_extractor, kwargs, match
+):
+    kwargs = dict({"n": 10, "extractor": digits_extractor}, **kwargs)
+    with pytest.raises(ValueError, match=re.escape(match)):
+        bench_fid.evaluate(noise_generator_path, "digits", **kwargs)
+
+
+def test_evaluate_rejects_extractor_of_other_dataset(
+    bench_fid, noise_generator_path, digits_extractor, mnist_dir
+):
+    with pytest.raises(ValueError, match="Received: extractor="):
+        bench_fid.evaluate(
+            noise_generator_path, "mnist-idx", data_dir=mnist_dir,
+            image_shape=DIGITS_SHAPE, n=10, extractor=digits_extractor,
+        )
+
+
+def test_main_reports_errors(bench_fid, tmp_path, capsys):
+    code = bench_fid.main([str(tmp_path / "missing.keras"), "--dataset",
+                           "digits"])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "missing.keras" in captured.err
