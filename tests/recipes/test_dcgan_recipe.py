@@ -83,3 +83,20 @@ def test_bad_image_shape_flag_is_a_usage_error():
     with pytest.raises(SystemExit) as stop:
         dcgan.main(["--image-shape", "28x28"])
     assert stop.value.code == 2
+
+
+def test_cli_train_runs_the_recipe_on_another_backend(tmp_path):
+    """`keras-gans train dcgan --backend X` relaunches under backend X."""
+    from keras_gans.cli import main
+
+    other = "torch" if keras.backend.backend() == "tensorflow" else "tensorflow"
+    run_dir = str(tmp_path / "run")
+    argv = [
+        "train", "dcgan", "--dataset", "digits", "--image-shape", "8,8,1",
+        "--latent-dim", "8", "--epochs", "1", "--no-export",
+        "--run-dir", run_dir, "--backend", other,
+    ]
+    assert main(argv) == 0
+    summary = _summary(run_dir)
+    assert summary["backend"] == other
+    assert summary["generator_steps"] == STEPS_PER_EPOCH
