@@ -30,10 +30,12 @@ DATASET_DEFAULTS = {
         "batch_size": 64,
         "image_shape": (28, 28, 1),
     },
-    # The 10,000 MNIST test images: about 8 minutes (3,120 steps).
+    # The 10,000 MNIST test images: about 7.5 minutes (2,496 steps). With
+    # so few steps lr 4e-4 beat 2e-4 (classifier-feature FID 10.6 vs 14.2).
     "mnist-idx": {
         **_TRAINING,
-        "epochs": 20,
+        "lr": 4e-4,
+        "epochs": 16,
         "batch_size": 64,
         "image_shape": (28, 28, 1),
     },
