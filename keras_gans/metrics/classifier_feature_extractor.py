@@ -337,13 +337,14 @@ class ClassifierFeatureExtractor:
         os.replace(tmp + ".json", _metadata_path(path))
         self.path = path
 
-    def features(self, images, batch_size=256):
+    def features(self, images, batch_size=256, name="images"):
         """Penultimate-layer features of images.
 
         Args:
             images: `(N,) + image_shape` floats in [-1, 1], or uint8 pixels
                 (scaled by `x / 127.5 - 1`); NumPy or a backend tensor.
             batch_size: images per forward pass.
+            name: argument name used in error messages.
 
         Returns:
             float64 NumPy array `(N, feature_dim)`.
@@ -354,7 +355,7 @@ class ClassifierFeatureExtractor:
                 not finite or lie outside [-1, 1]; or for a non-positive
                 `batch_size`.
         """
-        return self._predict(self._feature_model, images, batch_size)
+        return self._predict(self._feature_model, images, batch_size, name)
 
     def predict_labels(self, images, batch_size=256):
         """Predicted class labels `(N,)` (int64); arguments as `features()`."""
@@ -398,11 +399,11 @@ class ClassifierFeatureExtractor:
             )
         return array
 
-    def _predict(self, model, images, batch_size):
+    def _predict(self, model, images, batch_size, name="images"):
         import keras
 
         batch_size = check_positive_int("batch_size", batch_size)
-        array = self.check_images(images)
+        array = self.check_images(images, name=name)
         # TensorFlow: eager calls (no tf.function per model). JAX and torch:
         # the compiled predict function, on one padded batch shape.
         eager = keras.backend.backend() == "tensorflow"

@@ -30,8 +30,9 @@ def feature_statistics(images, extractor, batch_size=256, name="images"):
     batch_size = check_positive_int("batch_size", batch_size)
     stats = FeatureStatistics()
     for batch in _batches(images, batch_size):
-        batch = extractor.check_images(batch, name=name)
-        stats.update(extractor.features(batch, batch_size=batch_size))
+        stats.update(
+            extractor.features(batch, batch_size=batch_size, name=name)
+        )
     if stats.count < 2:
         raise ValueError(
             f"`{name}` must hold at least 2 images for a covariance. "
