@@ -1,0 +1,5 @@
+"""Reusable building blocks: spectral normalization, self-attention, DiffAugment."""
+
+from keras_gans.layers.diff_augment import DiffAugment
+from keras_gans.layers.self_attention import SelfAttention
+from keras_gans.layers.spectral_normalization import SpectralNormalization
