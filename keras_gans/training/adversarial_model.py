@@ -5,6 +5,9 @@ import numpy as np
 from keras import ops
 
 from keras_gans import losses as gan_losses
+from keras_gans.regularizers import WeightClip
+from keras_gans.regularizers import gradient_penalty
+from keras_gans.regularizers import r1_penalty
 from keras_gans.training.drivers import get_driver
 from keras_gans.training.optimizer_group import OptimizerGroup
 from keras_gans.training.phase import Phase
@@ -19,9 +22,9 @@ def default_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
-def _resolve_optimizer(value, name):
-    if value == "auto" or value is None:
-        return default_optimizer()
+def _resolve_optimizer(value, name, default):
+    if isinstance(value, str) and value == "auto" or value is None:
+        return default
     if isinstance(value, (str, dict)):
         return keras.optimizers.get(value)
     if isinstance(value, keras.optimizers.Optimizer):
@@ -43,6 +46,33 @@ def _check_ema_decay(ema_decay):
             + format_received(ema_decay=ema_decay)
         )
     return float(ema_decay)
+
+
+def _check_non_negative(name, value):
+    if isinstance(value, bool) or not (
+        isinstance(value, (int, float)) and value >= 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a number >= 0 (0 disables it). "
+            + format_received(**{name: value})
+        )
+    return float(value)
+
+
+def _resolve_augment(augment):
+    if augment is None or isinstance(augment, keras.layers.Layer):
+        return augment
+    from keras_gans.layers import DiffAugment
+
+    if isinstance(augment, str):
+        return DiffAugment(policy=augment)
+    if isinstance(augment, dict):
+        return keras.saving.deserialize_keras_object(augment)
+    raise ValueError(
+        "`augment` must be None, a policy string such as "
+        "'translation,cutout,color', or a keras_gans.layers.DiffAugment. "
+        + format_received(augment=augment)
+    )
 
 
 def _frozen_copy(network, name):
@@ -78,6 +108,20 @@ class AdversarialModel(keras.Model):
             it. Averaging smooths the oscillations of adversarial training
             and usually gives cleaner samples. BatchNorm statistics are
             copied, not averaged.
+        gp_weight: weight λ of the WGAN-GP gradient penalty on random
+            real/fake interpolates (10 in the paper); 0 disables it. Needs
+            a critic without BatchNorm.
+        r1_gamma: weight γ of the R1 penalty on real images, added as
+            `γ/2 * mean ||∇D(x)||²`; 0 disables it.
+        r1_interval: compute R1 only every k-th discriminator step, scaled
+            by k (lazy regularization, StyleGAN2).
+        clip_value: clip every discriminator weight to
+            `[-clip_value, clip_value]` after each update (original WGAN).
+        augment: differentiable augmentation applied to real and fake
+            images before D in both players' losses: a
+            `keras_gans.layers.DiffAugment` (adaptive when it has a
+            `target`) or a policy string such as
+            `"translation,cutout,color"`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -98,6 +142,11 @@ class AdversarialModel(keras.Model):
         d_steps=1,
         seed=None,
         ema_decay=None,
+        gp_weight=0.0,
+        r1_gamma=0.0,
+        r1_interval=1,
+        clip_value=None,
+        augment=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -105,12 +154,21 @@ class AdversarialModel(keras.Model):
         self.d_steps = check_positive_int("d_steps", d_steps)
         self.seed = seed
         self.ema_decay = _check_ema_decay(ema_decay)
+        self.gp_weight = _check_non_negative("gp_weight", gp_weight)
+        self.r1_gamma = _check_non_negative("r1_gamma", r1_gamma)
+        self.r1_interval = check_positive_int("r1_interval", r1_interval)
+        self.clip_value = None if clip_value is None else float(clip_value)
+        self.augment = _resolve_augment(augment)
         self.generator = generator
         self.discriminator = discriminator
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.gan_loss = gan_losses.get("non_saturating")
+        self.gan_loss = gan_losses.get(self.default_loss)
         self._driver = get_driver()
         self._check_networks()
+        if self.clip_value is not None:
+            clip = WeightClip(self.clip_value)
+            for variable in discriminator.trainable_variables:
+                variable.constraint = clip
         self.ema_generator = None
         if self.ema_decay is not None:
             self.ema_generator = _frozen_copy(generator, "ema_generator")
@@ -167,12 +225,13 @@ class AdversarialModel(keras.Model):
         """Configures both optimizers and the adversarial loss.
 
         Args:
-            d_optimizer: discriminator optimizer; `"auto"` is
-                Adam(2e-4, beta_1=0.5).
+            d_optimizer: discriminator optimizer; `"auto"` is the
+                variant's default (`default_optimizers()`; Adam(2e-4,
+                beta_1=0.5) unless a variant says otherwise).
             g_optimizer: generator optimizer; `"auto"` likewise.
             loss: a `keras_gans.losses.GANLoss`, a registered name (see
                 `keras_gans.losses.available()`), or `"auto"` for the
-                non-saturating loss.
+                variant's `default_loss` (non-saturating by default).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...). `optimizer`,
                 `metrics` and a Keras `loss` are not accepted.
@@ -184,14 +243,18 @@ class AdversarialModel(keras.Model):
                     f"`g_optimizer`, not `{forbidden}`. "
                     + format_received(**{forbidden: kwargs[forbidden]})
                 )
+        defaults = self.default_optimizers()
         members = {
-            "discriminator": _resolve_optimizer(d_optimizer, "d_optimizer"),
-            "generator": _resolve_optimizer(g_optimizer, "g_optimizer"),
+            "discriminator": _resolve_optimizer(
+                d_optimizer, "d_optimizer", defaults["discriminator"]
+            ),
+            "generator": _resolve_optimizer(
+                g_optimizer, "g_optimizer", defaults["generator"]
+            ),
         }
         members.update(self.extra_optimizers(kwargs))
-        self.gan_loss = gan_losses.get(
-            "non_saturating" if loss in ("auto", None) else loss
-        )
+        auto = loss is None or isinstance(loss, str) and loss == "auto"
+        self.gan_loss = gan_losses.get(self.default_loss if auto else loss)
         group = OptimizerGroup(members, primary="generator")
         super().compile(optimizer=group, **kwargs)
         # Slots exist before the first step, so a saved model restores
@@ -270,10 +333,29 @@ class AdversarialModel(keras.Model):
     # ------------------------------------------------- training (override)
 
     uses_labels = False
+    default_loss = "non_saturating"
+
+    def default_optimizers(self):
+        """The optimizers `compile("auto", "auto")` uses (a fresh dict)."""
+        return {
+            "discriminator": default_optimizer(),
+            "generator": default_optimizer(),
+        }
 
     def tracked_metric_names(self):
-        """Names of the `Mean` trackers; each is a logged key."""
-        return ("d_loss", "g_loss", "d_real", "d_fake")
+        """Names of the `Mean` trackers; each is a logged key.
+
+        `gp` and `r1` (unweighted penalties) and `aug_p` (the adaptive
+        augmentation probability) are logged when enabled.
+        """
+        names = ["d_loss", "g_loss", "d_real", "d_fake"]
+        if self.gp_weight:
+            names.append("gp")
+        if self.r1_gamma:
+            names.append("r1")
+        if self.augment is not None and self.augment.target is not None:
+            names.append("aug_p")
+        return tuple(names)
 
     def extra_optimizers(self, compile_kwargs):
         """Optimizers beyond D and G that subclasses add (name -> optimizer)."""
@@ -316,26 +398,101 @@ class AdversarialModel(keras.Model):
         )
         return ops.take(z, replica_id, axis=0)
 
+    def discriminator_inputs(self, images, labels):
+        """What the discriminator is called on (conditional models add labels)."""
+        return images
+
+    def augment_images(self, images):
+        """The differentiable augmentation shown to D (identity if none)."""
+        if self.augment is None:
+            return images
+        return self.augment(images, training=True)
+
     def discriminator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
         fakes = ops.stop_gradient(
             self.generator(self.sample_latents(batch_size), training=True)
         )
-        real_scores = self.discriminator(images, training=True)
-        fake_scores = self.discriminator(fakes, training=True)
+        real_inputs = self.augment_images(images)
+        fake_inputs = self.augment_images(fakes)
+        real_scores = self.discriminator(
+            self.discriminator_inputs(real_inputs, labels), training=True
+        )
+        fake_scores = self.discriminator(
+            self.discriminator_inputs(fake_inputs, labels), training=True
+        )
         loss = self.gan_loss.discriminator_loss(real_scores, fake_scores)
+        loss = loss + self.discriminator_penalty(real_inputs, fake_inputs, labels)
+        if "aug_p" in self.tracked_metric_names():
+            self.aug_p_tracker.update_state(
+                self.augment.update_probability(real_scores)
+            )
         self.d_loss_tracker.update_state(loss)
         self.d_real_tracker.update_state(ops.mean(real_scores))
         self.d_fake_tracker.update_state(ops.mean(fake_scores))
         return loss
 
+    def discriminator_penalty(self, real_inputs, fake_inputs, labels):
+        """Weighted GP + R1 terms of the D loss (0 when both are off)."""
+        penalty = ops.zeros((), dtype=real_inputs.dtype)
+
+        def wrap(x):
+            return self.discriminator_inputs(x, labels)
+
+        if self.gp_weight:
+            gp = gradient_penalty(
+                self._driver.input_gradients,
+                self.discriminator,
+                real_inputs,
+                fake_inputs,
+                self.seed_generator,
+                wrap,
+            )
+            self.gp_tracker.update_state(gp)
+            penalty = penalty + self.gp_weight * gp
+        if self.r1_gamma:
+            penalty = penalty + self._r1_term(real_inputs, wrap)
+        return penalty
+
+    def _r1_term(self, real_inputs, wrap):
+        def r1():
+            return r1_penalty(
+                self._driver.input_gradients,
+                self.discriminator,
+                real_inputs,
+                wrap,
+            )
+
+        if self.r1_interval == 1:
+            value = r1()
+            self.r1_tracker.update_state(value)
+            return 0.5 * self.r1_gamma * value
+        # Lazy R1: the penalty's gradient is only computed on due steps,
+        # scaled by the interval so its average weight is unchanged.
+        due = ops.equal(
+            ops.mod(self.d_optimizer.iterations, self.r1_interval), 0
+        )
+        value = ops.cond(
+            due, r1, lambda: ops.zeros((), dtype=real_inputs.dtype)
+        )
+        self.r1_tracker.update_state(
+            value, sample_weight=ops.cast(due, "float32")
+        )
+        return 0.5 * self.r1_gamma * self.r1_interval * value
+
     def generator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
         fakes = self.generator(self.sample_latents(batch_size), training=True)
-        fake_scores = self.discriminator(fakes, training=True)
+        fake_scores = self.discriminator(
+            self.discriminator_inputs(self.augment_images(fakes), labels),
+            training=True,
+        )
         real_scores = None
         if self.gan_loss.generator_needs_real:
-            real_scores = self.discriminator(images, training=True)
+            real_scores = self.discriminator(
+                self.discriminator_inputs(self.augment_images(images), labels),
+                training=True,
+            )
         loss = self.gan_loss.generator_loss(fake_scores, real_scores)
         self.g_loss_tracker.update_state(loss)
         return loss
@@ -434,6 +591,15 @@ class AdversarialModel(keras.Model):
                 "d_steps": self.d_steps,
                 "seed": self.seed,
                 "ema_decay": self.ema_decay,
+                "gp_weight": self.gp_weight,
+                "r1_gamma": self.r1_gamma,
+                "r1_interval": self.r1_interval,
+                "clip_value": self.clip_value,
+                "augment": (
+                    None
+                    if self.augment is None
+                    else keras.saving.serialize_keras_object(self.augment)
+                ),
             }
         )
         return config

@@ -5,8 +5,12 @@ Each driver module exposes:
 - `train_step(model, *args)`: the `fit()` entry point for that backend
   (`(data)` on TensorFlow and torch, `(state, data)` on JAX).
 - `replica_info()`: `(num_replicas, replica_id)` of the current replica.
-- `input_gradients(fn, x)`: d(sum(fn(x)))/dx with a differentiable result,
-  for input-gradient penalties (WGAN-GP, R1).
+- `input_gradients(network, x, wrap_inputs=None)`: d sum(network(x))/dx,
+  itself differentiable w.r.t. the network's weights (double backprop), for
+  input-gradient penalties (WGAN-GP, R1). The network runs in training mode
+  through `stateless_call`, so the penalty pass leaves its state (BatchNorm
+  statistics, dropout seeds) untouched on every backend alike.
+  `wrap_inputs(x)` builds the network's inputs from `x` (e.g. `[x, labels]`).
 """
 
 import importlib

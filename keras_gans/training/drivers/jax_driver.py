@@ -106,5 +106,20 @@ def train_step(model, state, data):
     return logs, new_state
 
 
-def input_gradients(fn, x):
-    return jax.grad(lambda inputs: jnp.sum(fn(inputs)))(x)
+def input_gradients(network, x, wrap_inputs=None):
+    # A plain network call inside the nested grad would assign BatchNorm
+    # statistics to the outer StatelessScope from the inner trace
+    # (UnexpectedTracerError); stateless_call keeps them local. Inside the
+    # outer scope `v.value` is the outer tracer, so the result stays
+    # differentiable w.r.t. the weights.
+    trainable = [v.value for v in network.trainable_variables]
+    non_trainable = [v.value for v in network.non_trainable_variables]
+    wrap_inputs = wrap_inputs or (lambda inputs: inputs)
+
+    def total(inputs):
+        outputs, _ = network.stateless_call(
+            trainable, non_trainable, wrap_inputs(inputs), training=True
+        )
+        return jnp.sum(outputs)
+
+    return jax.grad(total)(x)

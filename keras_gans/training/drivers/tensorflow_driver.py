@@ -35,8 +35,17 @@ def train_step(model, data):
     return model.get_metrics_result()
 
 
-def input_gradients(fn, x):
+def input_gradients(network, x, wrap_inputs=None):
+    # The enclosing phase tape records this inner gradient computation, so
+    # the penalty is differentiable w.r.t. the network's weights.
+    trainable = [v.value for v in network.trainable_variables]
+    non_trainable = [v.value for v in network.non_trainable_variables]
+    wrap_inputs = wrap_inputs or (lambda inputs: inputs)
     with tf.GradientTape() as tape:
         tape.watch(x)
-        y = fn(x)
-    return tape.gradient(tf.reduce_sum(y), x)
+        outputs, _ = network.stateless_call(
+            trainable, non_trainable, wrap_inputs(x), training=True
+        )
+        # Summed inside the tape: ops outside it are not recorded.
+        total = tf.reduce_sum(outputs)
+    return tape.gradient(total, x)

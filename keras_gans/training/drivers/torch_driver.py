@@ -35,8 +35,16 @@ def train_step(model, data):
     return model.get_metrics_result()
 
 
-def input_gradients(fn, x):
+def input_gradients(network, x, wrap_inputs=None):
+    trainable = [v.value for v in network.trainable_variables]
+    non_trainable = [v.value for v in network.non_trainable_variables]
+    wrap_inputs = wrap_inputs or (lambda inputs: inputs)
+    # Penalty inputs (reals, interpolates with detached fakes) need no
+    # gradient of their own history; create_graph keeps the result
+    # differentiable w.r.t. the weights.
     x = x.detach().requires_grad_(True)
-    y = fn(x)
-    (grad,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    outputs, _ = network.stateless_call(
+        trainable, non_trainable, wrap_inputs(x), training=True
+    )
+    (grad,) = torch.autograd.grad(outputs.sum(), x, create_graph=True)
     return grad
