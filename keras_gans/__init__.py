@@ -1,8 +1,15 @@
 """keras-gans: a Keras 3 model zoo of generative adversarial networks."""
 
+from keras_gans import layers
 from keras_gans import losses
+from keras_gans import regularizers
 from keras_gans.models import DCGAN
 from keras_gans.models import GAN
+from keras_gans.models import LSGAN
+from keras_gans.models import SAGAN
+from keras_gans.models import SNGAN
+from keras_gans.models import WGAN
+from keras_gans.models import WGANGP
 from keras_gans.training import AdversarialModel
 from keras_gans.training import OptimizerGroup
 from keras_gans.training import Phase

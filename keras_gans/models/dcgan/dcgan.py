@@ -5,6 +5,8 @@ import keras
 from keras_gans.models.dcgan.networks import UPSAMPLING_MODES
 from keras_gans.models.dcgan.networks import build_dcgan_discriminator
 from keras_gans.models.dcgan.networks import build_dcgan_generator
+from keras_gans.models.dcgan.networks import discriminator_resolutions
+from keras_gans.models.dcgan.networks import generator_resolutions
 from keras_gans.models.dcgan.presets import DCGAN_PRESETS
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.validation import check_choice
@@ -14,7 +16,7 @@ from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
 
-def _default_filters(image_shape):
+def default_architecture(image_shape):
     """Preset widths for a known size, else a 64-based pyramid."""
     for preset in DCGAN_PRESETS.values():
         if tuple(preset["image_shape"][:2]) == tuple(image_shape[:2]):
@@ -42,6 +44,21 @@ def _default_filters(image_shape):
     }
 
 
+def _check_attention_resolution(resolution, image_shape, g_filters, d_filters):
+    if resolution is None:
+        return
+    allowed = sorted(
+        set(generator_resolutions(image_shape, g_filters))
+        & set(discriminator_resolutions(image_shape, d_filters))
+    )
+    if resolution not in allowed:
+        raise ValueError(
+            "`attention_resolution` must be a feature-map height that both "
+            f"networks have; for this architecture one of {allowed}. "
+            + format_received(attention_resolution=resolution)
+        )
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class DCGAN(AdversarialModel):
     """Deep convolutional GAN.
@@ -64,8 +81,15 @@ class DCGAN(AdversarialModel):
         kernel_size: convolution kernel size.
         d_batchnorm: BatchNorm in D (off for gradient-penalty critics).
         d_dropout: dropout rate after each D block.
+        d_spectral_norm: spectral normalization of every D weight layer.
+        g_spectral_norm: spectral normalization of every G weight layer.
+        attention_resolution: feature-map height at which a
+            `SelfAttention` block is inserted in both networks (SAGAN);
+            `None` for none.
         d_steps: discriminator updates per generator update.
         seed: seed of the training latents.
+        **kwargs: `AdversarialModel` arguments (`ema_decay`, `gp_weight`,
+            `r1_gamma`, `r1_interval`, `clip_value`, `augment`, `name`).
 
     Raises:
         ValueError: naming the argument for invalid shapes or widths.
@@ -91,13 +115,16 @@ class DCGAN(AdversarialModel):
         kernel_size=None,
         d_batchnorm=True,
         d_dropout=0.0,
+        d_spectral_norm=False,
+        g_spectral_norm=False,
+        attention_resolution=None,
         d_steps=1,
         seed=None,
         **kwargs,
     ):
         image_shape = check_image_shape(image_shape)
         latent_dim = check_positive_int("latent_dim", latent_dim)
-        defaults = _default_filters(image_shape)
+        defaults = default_architecture(image_shape)
         g_filters = tuple(defaults["g_filters"] if g_filters is None else g_filters)
         d_filters = tuple(defaults["d_filters"] if d_filters is None else d_filters)
         upsampling = upsampling or defaults["upsampling"]
@@ -122,14 +149,29 @@ class DCGAN(AdversarialModel):
                 "`d_dropout` must be in [0, 1). "
                 + format_received(d_dropout=d_dropout)
             )
+        _check_attention_resolution(
+            attention_resolution, image_shape, g_filters, d_filters
+        )
         kwargs.pop("generator", None)
         kwargs.pop("discriminator", None)
         super().__init__(
             generator=build_dcgan_generator(
-                latent_dim, image_shape, g_filters, upsampling, kernel_size
+                latent_dim,
+                image_shape,
+                g_filters,
+                upsampling,
+                kernel_size,
+                spectral_norm=bool(g_spectral_norm),
+                attention_resolution=attention_resolution,
             ),
             discriminator=build_dcgan_discriminator(
-                image_shape, d_filters, kernel_size, d_batchnorm, d_dropout
+                image_shape,
+                d_filters,
+                kernel_size,
+                d_batchnorm,
+                d_dropout,
+                spectral_norm=bool(d_spectral_norm),
+                attention_resolution=attention_resolution,
             ),
             latent_dim=latent_dim,
             d_steps=d_steps,
@@ -142,6 +184,9 @@ class DCGAN(AdversarialModel):
         self.kernel_size = kernel_size
         self.d_batchnorm = bool(d_batchnorm)
         self.d_dropout = float(d_dropout)
+        self.d_spectral_norm = bool(d_spectral_norm)
+        self.g_spectral_norm = bool(g_spectral_norm)
+        self.attention_resolution = attention_resolution
 
     @classmethod
     def from_preset(cls, preset, **overrides):
@@ -161,6 +206,9 @@ class DCGAN(AdversarialModel):
                 "kernel_size": self.kernel_size,
                 "d_batchnorm": self.d_batchnorm,
                 "d_dropout": self.d_dropout,
+                "d_spectral_norm": self.d_spectral_norm,
+                "g_spectral_norm": self.g_spectral_norm,
+                "attention_resolution": self.attention_resolution,
             }
         )
         return config

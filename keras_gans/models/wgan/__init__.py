@@ -1,0 +1,2 @@
+from keras_gans.models.wgan.wgan import WGAN
+from keras_gans.models.wgan.wgangp import WGANGP
