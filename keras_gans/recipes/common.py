@@ -210,6 +210,32 @@ def run(args, build_model):
     return summary
 
 
+def main(module, recipe, description, dataset_defaults, add_flags, build_model, argv=None):
+    """A recipe's command line: parse, pick the backend, resolve, run.
+
+    Args:
+        module: the recipe's module name (relaunched with `python -m` when
+            `--backend` differs from the running one).
+        recipe: recipe name for default paths (`"wgan_gp"`).
+        description: help text.
+        dataset_defaults: per-dataset defaults (see `resolve`).
+        add_flags: `parser -> parser` adding the recipe's own flags.
+        build_model: `args -> compiled AdversarialModel`.
+        argv: arguments (default `sys.argv[1:]`).
+
+    Returns:
+        The process exit code.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = add_flags(build_parser(recipe, description)).parse_args(argv)
+    code = relaunch_if_other_backend(module, argv, args.backend)
+    if code is not None:
+        return code
+    resolve(args, recipe, dataset_defaults)
+    run(args, build_model)
+    return 0
+
+
 def _verbosity(verbose):
     # A progress bar redrawn with carriage returns turns into one long line
     # in logs: print one line per epoch when stdout is not a terminal.

@@ -81,14 +81,9 @@ def build_model(args):
 
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = add_flags(common.build_parser("dcgan", DESCRIPTION)).parse_args(argv)
-    code = common.relaunch_if_other_backend(__name__, argv, args.backend)
-    if code is not None:
-        return code
-    common.resolve(args, "dcgan", DATASET_DEFAULTS)
-    common.run(args, build_model)
-    return 0
+    return common.main(
+        __name__, "dcgan", DESCRIPTION, DATASET_DEFAULTS, add_flags, build_model, argv
+    )
 
 
 if __name__ == "__main__":

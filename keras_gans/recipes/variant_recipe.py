@@ -1,0 +1,95 @@
+"""What the DCGAN-family variant recipes (wgan, wgan_gp, lsgan, sngan,
+sagan) share: their flags and how a model is built from them.
+
+Each variant's paper settings are its class defaults (loss, optimizers,
+n_critic, penalties); the flags override only what is given.
+"""
+
+import sys
+
+from keras_gans.recipes import common
+
+
+def add_flags(parser):
+    """Flags of every variant recipe (the shared ones come from `common`)."""
+    parser.add_argument(
+        "--d-lr", type=float, default=None, help="discriminator learning rate"
+    )
+    parser.add_argument(
+        "--g-lr", type=float, default=None, help="generator learning rate"
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=None,
+        help="EMA of the generator weights (0 disables)",
+    )
+    parser.add_argument(
+        "--d-steps", type=int, default=None, help="critic steps per G step"
+    )
+    parser.add_argument(
+        "--augment",
+        default=None,
+        help="DiffAugment policy, e.g. 'translation,cutout,color' "
+        "('none' disables)",
+    )
+    parser.add_argument(
+        "--ada-target",
+        type=float,
+        default=None,
+        help="adapt the augmentation probability to this sign(D(real)) "
+        "rate (ADA, e.g. 0.6)",
+    )
+    return parser
+
+
+def build_model(class_name, args):
+    """A compiled `keras_gans.<class_name>` for the resolved flags."""
+    import keras_gans
+
+    cls = getattr(keras_gans, class_name)
+    options = {
+        "image_shape": args.image_shape,
+        "latent_dim": args.latent_dim,
+        "ema_decay": args.ema_decay or None,
+        "seed": args.seed,
+        "augment": _augment(args),
+    }
+    if args.d_steps is not None:
+        options["d_steps"] = args.d_steps
+    gan = cls(**options)
+    optimizers = gan.default_optimizers()
+    for key, rate in (("discriminator", args.d_lr), ("generator", args.g_lr)):
+        if rate is not None:
+            optimizers[key].learning_rate = rate
+    gan.compile(
+        d_optimizer=optimizers["discriminator"],
+        g_optimizer=optimizers["generator"],
+    )
+    return gan
+
+
+def _augment(args):
+    policy = getattr(args, "augment", None)
+    if policy in (None, "", "none"):
+        return None
+    from keras_gans.layers import DiffAugment
+
+    if args.ada_target is None:
+        return DiffAugment(policy=policy, seed=args.seed)
+    return DiffAugment(
+        policy=policy, probability=0.0, target=args.ada_target, seed=args.seed
+    )
+
+
+def main(module, recipe, class_name, description, dataset_defaults, argv=None):
+    """Runs a variant recipe; returns the process exit code."""
+    return common.main(
+        module,
+        recipe,
+        description,
+        dataset_defaults,
+        add_flags,
+        lambda args: build_model(class_name, args),
+        sys.argv[1:] if argv is None else argv,
+    )

@@ -1,0 +1,12 @@
+"""Train LSGAN and export it: `python recipes/lsgan.py --help`."""
+
+import sys
+
+import _bootstrap
+
+_bootstrap.prepare(sys.argv[1:])
+
+from keras_gans.recipes.lsgan import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Train WGANGP and export it: `python recipes/wgan_gp.py --help`."""
+
+import sys
+
+import _bootstrap
+
+_bootstrap.prepare(sys.argv[1:])
+
+from keras_gans.recipes.wgan_gp import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
