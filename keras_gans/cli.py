@@ -174,6 +174,7 @@ def _known_variants():
         info.name
         for info in pkgutil.iter_modules(recipes.__path__)
         if not info.name.startswith("_")
+        and info.name not in recipes.SHARED_MODULES
     )
 
 
@@ -183,6 +184,10 @@ def _train(args):
     variant = args.variant.lower().replace("-", "_")
     module_name = f"keras_gans.recipes.{variant}"
     try:
+        from keras_gans.recipes import SHARED_MODULES
+
+        if variant in SHARED_MODULES:
+            raise ModuleNotFoundError(name=module_name)
         recipe = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         # Only a missing recipe is an unknown variant; a recipe that fails

@@ -3,3 +3,6 @@
 Each recipe module exposes `main(argv=None) -> int`. The flags every recipe
 shares are defined in `keras_gans.recipes.common`.
 """
+
+# Modules of this package that are shared code, not recipes.
+SHARED_MODULES = ("common", "variant_recipe")

@@ -165,6 +165,10 @@ class AdversarialModel(keras.Model):
         self.gan_loss = gan_losses.get(self.default_loss)
         self._driver = get_driver()
         self._check_networks()
+        if self.augment is not None and not self.augment.built:
+            # JAX and torch fit() would otherwise try to build the model by
+            # calling it on a batch of images.
+            self.augment.build((None,) + self.image_shape)
         if self.clip_value is not None:
             clip = WeightClip(self.clip_value)
             for variable in discriminator.trainable_variables:

@@ -1,0 +1,99 @@
+"""The variant recipes: flags -> model, and one end-to-end run."""
+
+import importlib
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gans.recipes import common
+from keras_gans.recipes import variant_recipe
+from tests import helpers
+
+RECIPES = {
+    "wgan": "WGAN",
+    "wgan_gp": "WGANGP",
+    "lsgan": "LSGAN",
+    "sngan": "SNGAN",
+    "sagan": "SAGAN",
+}
+
+
+def _args(recipe, argv):
+    module = importlib.import_module(f"keras_gans.recipes.{recipe}")
+    parser = variant_recipe.add_flags(
+        common.build_parser(recipe, module.DESCRIPTION)
+    )
+    args = parser.parse_args(argv)
+    return common.resolve(args, recipe, module.DATASET_DEFAULTS)
+
+
+@pytest.mark.parametrize("recipe", sorted(RECIPES))
+def test_mnist_defaults_build_the_variant_with_the_recipes_rates(recipe):
+    args = _args(recipe, ["--dataset", "mnist-idx", "--image-shape", "28,28,1"])
+    gan = variant_recipe.build_model(RECIPES[recipe], args)
+    assert type(gan).__name__ == RECIPES[recipe]
+    assert gan.image_shape == (28, 28, 1) and gan.ema_decay == 0.999
+    paper = gan.default_optimizers()
+    for key, rate in (
+        ("discriminator", getattr(args, "d_lr")),
+        ("generator", getattr(args, "g_lr")),
+    ):
+        expected = paper[key].learning_rate if rate is None else rate
+        np.testing.assert_allclose(
+            helpers.to_numpy(gan.optimizer[key].learning_rate),
+            helpers.to_numpy(expected),
+        )
+    assert args.out == os.path.join("saved_models", f"{recipe}_mnist-idx")
+
+
+def test_flags_override_rates_steps_and_add_adaptive_augmentation():
+    args = _args(
+        "wgan_gp",
+        [
+            "--dataset", "digits", "--image-shape", "16,16,1",
+            "--d-lr", "3e-4", "--g-lr", "5e-5", "--d-steps", "2",
+            "--augment", "translation,color", "--ada-target", "0.6",
+        ],
+    )
+    gan = variant_recipe.build_model("WGANGP", args)
+    np.testing.assert_allclose(helpers.to_numpy(gan.d_optimizer.learning_rate), 3e-4)
+    np.testing.assert_allclose(helpers.to_numpy(gan.g_optimizer.learning_rate), 5e-5)
+    assert gan.d_steps == 2
+    assert gan.augment.policy == ("translation", "color")
+    assert gan.augment.target == 0.6
+    assert float(helpers.to_numpy(gan.augment.probability)) == 0.0
+
+
+def test_sngan_recipe_trains_one_epoch_and_writes_its_summary(tmp_path):
+    from keras_gans.recipes import sngan
+
+    run_dir = str(tmp_path / "run")
+    argv = [
+        "--dataset", "digits", "--image-shape", "8,8,1", "--latent-dim", "8",
+        "--epochs", "1", "--no-export", "--run-dir", run_dir,
+        "--augment", "translation,cutout,color", "--ada-target", "0.6",
+    ]
+    assert sngan.main(argv) == 0
+    with open(os.path.join(run_dir, "summary.json")) as f:
+        summary = json.load(f)
+    assert summary["recipe"] == "SNGAN"
+    assert summary["generator_steps"] == 1797 // 64
+    restored = keras.saving.load_model(os.path.join(run_dir, "final.keras"))
+    assert float(helpers.to_numpy(restored.augment.probability)) > 0.0
+    assert os.path.exists(os.path.join(run_dir, "samples", "epoch_0001.png"))
+
+
+def test_cli_knows_every_variant_recipe():
+    from keras_gans.cli import _known_variants
+
+    assert set(_known_variants()) == set(RECIPES) | {"dcgan"}
+
+
+def test_cli_does_not_run_shared_recipe_modules_as_variants(capsys):
+    from keras_gans.cli import main
+
+    assert main(["train", "variant_recipe"]) == 2
+    assert "unknown variant 'variant_recipe'" in capsys.readouterr().err

@@ -1,0 +1,102 @@
+"""Penalties, augmentation and loss choices through the base model's fit()."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gans.layers import DiffAugment
+from tests import helpers
+from tests.models import variant_checks
+
+
+def _model(**overrides):
+    model = helpers.tiny_dcgan(**overrides)
+    model.compile()
+    return model
+
+
+def test_diff_augment_trains_both_players_and_advances_its_seed():
+    model = _model(augment="translation,cutout,color")
+    assert model.augment.policy == ("translation", "cutout", "color")
+    seed_before = helpers.to_numpy(model.augment.seed_generator.state)
+    variant_checks.check_fit_updates(model, steps=2)
+    assert not np.array_equal(
+        seed_before, helpers.to_numpy(model.augment.seed_generator.state)
+    )
+
+
+def test_adaptive_probability_is_logged_updated_and_resumed(tmp_path):
+    augment = DiffAugment(probability=0.5, target=0.6, adjustment_images=640)
+    model = _model(augment=augment)
+    history = helpers.fit_steps(model, 3)
+    assert "aug_p" in history.history
+    # Each of the 3 D steps moves p up or down by batch / adjustment_images
+    # = 8 / 640: an odd number of moves cannot return to 0.5.
+    moves = (float(helpers.to_numpy(model.augment.probability)) - 0.5) / (8 / 640)
+    assert np.isclose(moves, round(moves), atol=1e-4)
+    assert round(moves) in (-3, -1, 1, 3)
+    variant_checks.check_roundtrip_resumes(model, tmp_path)
+
+
+def test_relativistic_loss_scores_reals_in_the_generator_phase():
+    model = helpers.tiny_dcgan()
+    model.compile(loss="relativistic_average")
+    variant_checks.check_fit_updates(model, steps=2)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "least_squares", "minimax"])
+def test_every_registered_loss_trains_by_name(loss):
+    model = helpers.tiny_dcgan()
+    model.compile(loss=loss)
+    assert model.gan_loss.name == loss
+    history = helpers.fit_steps(model, 2)
+    assert np.isfinite(history.history["g_loss"][-1])
+
+
+def _twin(first, **overrides):
+    second = helpers.tiny_dcgan(**overrides)
+    second.set_weights(first.get_weights())
+    second.compile(
+        d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5)
+    )
+    return second
+
+
+def test_lazy_r1_scales_by_its_interval_on_due_steps():
+    # Step 0 is due: gamma with interval 2 weighs like 2 * gamma every step.
+    lazy = helpers.tiny_dcgan(d_batchnorm=False, r1_gamma=5.0, r1_interval=2)
+    eager = _twin(lazy, d_batchnorm=False, r1_gamma=10.0)
+    plain = _twin(lazy, d_batchnorm=False)
+    lazy.compile(
+        d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5)
+    )
+    images = helpers.random_images(8, lazy.image_shape)
+    for model in (lazy, eager, plain):
+        history = helpers.fit_steps(model, 1, images=images)
+    for a, b in zip(
+        helpers.snapshot(lazy.discriminator.weights),
+        helpers.snapshot(eager.discriminator.weights),
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    assert any(
+        not np.allclose(a, b, atol=1e-6)
+        for a, b in zip(
+            helpers.snapshot(lazy.discriminator.weights),
+            helpers.snapshot(plain.discriminator.weights),
+        )
+    ), "the penalty must change the discriminator update"
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"gp_weight": -1.0}, "gp_weight=-1.0"),
+        ({"r1_gamma": "big"}, "r1_gamma='big'"),
+        ({"r1_interval": 0}, "r1_interval=0"),
+        ({"augment": 3}, "augment=3"),
+        ({"augment": "flip"}, "policy"),
+    ],
+)
+def test_invalid_regularizer_arguments_raise_naming_them(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        helpers.tiny_dcgan(**kwargs)
