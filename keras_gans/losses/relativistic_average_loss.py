@@ -30,8 +30,8 @@ class RelativisticAverageLoss(NonSaturatingLoss):
     generator_needs_real = True
 
     def discriminator_loss(self, real_scores, fake_scores):
-        relative_real = real_scores - ops.mean(fake_scores)
-        relative_fake = fake_scores - ops.mean(real_scores)
+        relative_real = ops.subtract(real_scores, ops.mean(fake_scores))
+        relative_fake = ops.subtract(fake_scores, ops.mean(real_scores))
         return super().discriminator_loss(relative_real, relative_fake)
 
     def generator_loss(self, fake_scores, real_scores=None):
@@ -40,8 +40,8 @@ class RelativisticAverageLoss(NonSaturatingLoss):
                 "The relativistic average generator loss compares fakes with "
                 "reals: pass `real_scores`. Received: real_scores=None"
             )
-        relative_real = real_scores - ops.mean(fake_scores)
-        relative_fake = fake_scores - ops.mean(real_scores)
+        relative_real = ops.subtract(real_scores, ops.mean(fake_scores))
+        relative_fake = ops.subtract(fake_scores, ops.mean(real_scores))
         # BCE(Df, 1) + BCE(Dr, 0) on logits.
         return ops.mean(ops.softplus(-relative_fake)) + ops.mean(
             ops.softplus(relative_real)
