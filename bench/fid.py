@@ -16,7 +16,8 @@ on first use), and prints ONE JSON line on stdout:
                    ...},
      "fid_real_vs_real": 1.1, "real_vs_real_sizes": [5000, 5000], ...}
 
-`fid_real_vs_real` is the floor: the FID between two seeded random halves
+`class_counts` are the classifier's predicted labels of the generated
+images per class: a mode-coverage check. `fid_real_vs_real` is the floor: the FID between two seeded random halves
 of the real images. FID is biased upwards for small sets, so the floor at
 half the real set is somewhat above what identical distributions would
 score at `n` vs all real images. All other output goes to stderr.
@@ -230,8 +231,17 @@ def _evaluate_batches(
     if n_real is not None and n_real < len(real):
         real_features = real_features[np.sort(order[:n_real])]
     real_stats = FeatureStatistics().update(real_features)
+    class_counts = np.zeros(int(extractor.model.output_shape[-1]), "int64")
+
+    def counted(batches):
+        # Mode coverage: the classifier's labels for the generated images.
+        for batch in batches:
+            labels = extractor.predict_labels(batch, batch_size=batch_size)
+            class_counts[:] += np.bincount(labels, minlength=len(class_counts))
+            yield batch
+
     fake_stats = feature_statistics(
-        batches, extractor, batch_size=batch_size, name="generated_images"
+        counted(batches), extractor, batch_size=batch_size, name="generated_images"
     )
     meta = extractor.metadata
     return {
@@ -248,6 +258,7 @@ def _evaluate_batches(
             "key": (meta.get("data_hash") or "")[:16],
             "trained_now": extractor.trained,
         },
+        "class_counts": class_counts.tolist(),
         "fid_real_vs_real": round(fid_real_vs_real, 4),
         "real_vs_real_sizes": [int(len(half_a)), int(len(half_b))],
         "backend": keras.backend.backend(),

@@ -85,6 +85,10 @@ def test_evaluate_images_real_digits_score_near_floor(
         digits_images[::2], "digits", extractor=digits_extractor
     )
     assert result["fid"] < 2 * result["fid_real_vs_real"] + 1.0
+    # Real digits: every class is covered about as often as it occurs.
+    counts = np.array(result["class_counts"])
+    assert counts.sum() == len(digits_images[::2]) and len(counts) == 10
+    assert counts.min() > 0.5 * counts.mean()
 
 
 @pytest.mark.parametrize(
