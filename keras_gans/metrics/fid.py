@@ -1,6 +1,5 @@
 """FID helpers: stream images through an extractor, compare the statistics."""
 
-import numpy as np
 
 from keras_gans.metrics.feature_statistics import FeatureStatistics
 from keras_gans.metrics.frechet_distance import frechet_distance

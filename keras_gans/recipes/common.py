@@ -210,7 +210,15 @@ def run(args, build_model):
     return summary
 
 
-def main(module, recipe, description, dataset_defaults, add_flags, build_model, argv=None):
+def main(
+    module,
+    recipe,
+    description,
+    dataset_defaults,
+    add_flags,
+    build_model,
+    argv=None,
+):
     """A recipe's command line: parse, pick the backend, resolve, run.
 
     Args:

@@ -82,7 +82,13 @@ def build_model(args):
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
     return common.main(
-        __name__, "dcgan", DESCRIPTION, DATASET_DEFAULTS, add_flags, build_model, argv
+        __name__,
+        "dcgan",
+        DESCRIPTION,
+        DATASET_DEFAULTS,
+        add_flags,
+        build_model,
+        argv,
     )
 
 

@@ -9,15 +9,23 @@ keras-gans train sngan --dataset digits --epochs 5 --backend jax
 from keras_gans.recipes import variant_recipe
 
 DESCRIPTION = (
-    "Trains SNGAN (Miyato et al. 2018): a spectrally normalized discriminator trained with the hinge loss. "
+    "Trains SNGAN (Miyato et al. 2018): a spectrally normalized "
+    "discriminator trained with the hinge loss. "
     "Exports the generator as SavedModel + TFLite with a model card."
 )
 
+# Settings every dataset starts from; optimizers are the paper's.
+_TRAINING = {"batch_size": 64, "ema_decay": 0.999, "latent_dim": 100}
+
+# Short CPU runs learn more per step at higher rates than the paper's
+# (measured on MNIST; see the README).
+_SHORT_RUN = {"d_lr": 0.0004, "g_lr": 0.0004}
+
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
-    "digits": {"epochs": 40, "batch_size": 64, "image_shape": (28, 28, 1), "ema_decay": 0.999, "latent_dim": 100, "d_lr": 4e-4, "g_lr": 4e-4},
-    "mnist-idx": {"epochs": 18, "batch_size": 64, "image_shape": (28, 28, 1), "ema_decay": 0.999, "latent_dim": 100, "d_lr": 4e-4, "g_lr": 4e-4},
-    "*": {"epochs": 20, "batch_size": 64, "ema_decay": 0.999, "latent_dim": 100},
+    "digits": {**_TRAINING, **_SHORT_RUN, "epochs": 40, "image_shape": (28, 28, 1)},
+    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 18, "image_shape": (28, 28, 1)},
+    "*": {**_TRAINING, "epochs": 20},
 }
 
 

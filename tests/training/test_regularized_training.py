@@ -72,7 +72,7 @@ def test_lazy_r1_scales_by_its_interval_on_due_steps():
     )
     images = helpers.random_images(8, lazy.image_shape)
     for model in (lazy, eager, plain):
-        history = helpers.fit_steps(model, 1, images=images)
+        helpers.fit_steps(model, 1, images=images)
     for a, b in zip(
         helpers.snapshot(lazy.discriminator.weights),
         helpers.snapshot(eager.discriminator.weights),
