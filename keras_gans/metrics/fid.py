@@ -1,6 +1,5 @@
 """FID helpers: stream images through an extractor, compare the statistics."""
 
-
 from keras_gans.metrics.feature_statistics import FeatureStatistics
 from keras_gans.metrics.frechet_distance import frechet_distance
 from keras_gans.utils.validation import check_positive_int

@@ -10,13 +10,7 @@ from keras_gans.layers import SpectralNormalization
 from tests import helpers
 from tests.models import variant_checks
 
-TINY = dict(
-    image_shape=(16, 16, 1),
-    latent_dim=8,
-    g_filters=(16, 8),
-    d_filters=(8, 16),
-    seed=7,
-)
+TINY = helpers.TINY_DCGAN
 VARIANTS = [
     keras_gans.WGAN,
     keras_gans.WGANGP,
@@ -27,11 +21,9 @@ VARIANTS = [
 
 
 def _tiny(cls, **overrides):
-    config = dict(TINY)
     if cls in (keras_gans.WGAN, keras_gans.WGANGP):
-        config["d_steps"] = 2  # n_critic, kept small for speed
-    config.update(overrides)
-    model = cls(**config)
+        overrides.setdefault("d_steps", 2)  # n_critic, kept small for speed
+    model = helpers.tiny_dcgan(cls, **overrides)
     model.compile()
     return model
 

@@ -37,8 +37,12 @@ class FixedNoiseGAN(keras_gans.AdversarialModel):
         return ops.ones((batch_size, 1)) * z[None, :]
 
 
-def build(seed=0):
+def build(seed=0, regularized=False):
+    """The tiny GAN; `regularized` adds spectral norm in D and R1."""
     keras.utils.set_random_seed(seed)
+    hidden = keras.layers.Dense(8, activation="relu")
+    if regularized:
+        hidden = keras_gans.layers.SpectralNormalization(hidden)
     g = keras.Sequential(
         [keras.Input((16,)), keras.layers.Dense(16, activation="tanh"),
          keras.layers.Reshape((4, 4, 1))],
@@ -46,10 +50,12 @@ def build(seed=0):
     )
     d = keras.Sequential(
         [keras.Input((4, 4, 1)), keras.layers.Flatten(),
-         keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)],
+         hidden, keras.layers.Dense(1)],
         name="discriminator",
     )
-    model = FixedNoiseGAN(g, d, latent_dim=16)
+    model = FixedNoiseGAN(
+        g, d, latent_dim=16, r1_gamma=1.0 if regularized else 0.0
+    )
     model.compile(
         d_optimizer=keras.optimizers.SGD(0.5),
         g_optimizer=keras.optimizers.SGD(0.5),
@@ -57,10 +63,10 @@ def build(seed=0):
     return model
 
 
-def train(devices, images):
+def train(devices, images, regularized=False):
     strategy = tf.distribute.MirroredStrategy(devices)
     with strategy.scope():
-        model = build()
+        model = build(regularized=regularized)
         before = [v.numpy().copy() for v in model.weights]
         history = model.fit(
             images, batch_size=8, epochs=1, shuffle=False, verbose=0
@@ -80,6 +86,18 @@ def replica_latents():
     return float(np.abs(a - b).max())
 
 
+def _regularized_difference(images):
+    """1 vs 2 replicas with R1 (input gradients) and spectral norm."""
+    _, before1, after1, _ = train(["/cpu:0"], images, regularized=True)
+    _, _, after2, _ = train(["/cpu:0", "/cpu:1"], images, regularized=True)
+    return {
+        "step_1": max(float(np.abs(a - b).max()) for a, b in zip(before1, after1)),
+        "diff_1_vs_2": max(
+            float(np.abs(a - b).max()) for a, b in zip(after1, after2)
+        ),
+    }
+
+
 def main():
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (16, 4, 4, 1)).astype("float32")
@@ -92,6 +110,7 @@ def main():
         "diff_1_vs_2": max(float(np.abs(a - b).max()) for a, b in zip(after1, after2)),
         "d_loss": [hist1["d_loss"][-1], hist2["d_loss"][-1]],
         "replica_latent_diff": replica_latents(),
+        "regularized": _regularized_difference(images),
     }
     print("REPORT " + json.dumps(report))
 

@@ -40,3 +40,11 @@ def test_logged_loss_is_the_global_mean(mirrored_report):
 
 def test_replicas_draw_different_latents(mirrored_report):
     assert mirrored_report["replica_latent_diff"] > 1e-3
+
+
+def test_penalties_and_spectral_norm_match_across_replica_counts(mirrored_report):
+    # R1's input gradients and the power-iteration vector (written in the
+    # replica context) must also give the 1-replica step.
+    regularized = mirrored_report["regularized"]
+    assert regularized["step_1"] > 1e-3
+    assert regularized["diff_1_vs_2"] < 1e-5, regularized
