@@ -283,6 +283,9 @@ def _card_fields(gan, dataset, epochs, trained_backend):
     return {
         "format_version": model_card.CARD_FORMAT_VERSION,
         "variant": type(gan).__name__,
+        "loss": getattr(getattr(gan, "gan_loss", None), "name", None),
+        # The exported network is the EMA generator when this is set.
+        "ema_decay": getattr(gan, "ema_decay", None),
         "latent_dim": latent_dim,
         "image_shape": image_shape,
         "value_range": list(model_card.VALUE_RANGE),

@@ -101,6 +101,9 @@ def check_lifecycle(model, tmp_path, steps=2):
     directory = os.path.join(str(tmp_path), "export")
     card = export_generator(restored, directory)
     assert card["steps"] == steps
+    assert card["variant"] == type(model).__name__
+    assert card["loss"] == model.gan_loss.name
+    assert card["ema_decay"] == model.ema_decay
     assert card["export_errors"]["tflite_max_abs_error"] <= 1e-4
     tflite = load_generator_artifact(os.path.join(directory, "generator.tflite"))
     np.testing.assert_allclose(
