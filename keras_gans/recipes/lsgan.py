@@ -23,7 +23,7 @@ _SHORT_RUN = {"d_lr": 0.0004, "g_lr": 0.0004}
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
     "digits": {**_TRAINING, **_SHORT_RUN, "epochs": 50, "image_shape": (28, 28, 1)},
-    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 24, "image_shape": (28, 28, 1)},
+    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 40, "image_shape": (28, 28, 1)},
     "*": {**_TRAINING, "epochs": 20},
 }
 

@@ -23,7 +23,7 @@ def default_optimizer():
 
 
 def _resolve_optimizer(value, name, default):
-    if isinstance(value, str) and value == "auto" or value is None:
+    if value is None or (isinstance(value, str) and value == "auto"):
         return default
     if isinstance(value, (str, dict)):
         return keras.optimizers.get(value)
@@ -157,7 +157,10 @@ class AdversarialModel(keras.Model):
         self.gp_weight = _check_non_negative("gp_weight", gp_weight)
         self.r1_gamma = _check_non_negative("r1_gamma", r1_gamma)
         self.r1_interval = check_positive_int("r1_interval", r1_interval)
-        self.clip_value = None if clip_value is None else float(clip_value)
+        # WeightClip validates the bound (positive number) with a clear error.
+        self.clip_value = (
+            None if clip_value is None else WeightClip(clip_value).clip_value
+        )
         self.augment = _resolve_augment(augment)
         self.generator = generator
         self.discriminator = discriminator

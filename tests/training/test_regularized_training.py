@@ -94,6 +94,7 @@ def test_lazy_r1_scales_by_its_interval_on_due_steps():
         ({"r1_gamma": "big"}, "r1_gamma='big'"),
         ({"r1_interval": 0}, "r1_interval=0"),
         ({"augment": 3}, "augment=3"),
+        ({"clip_value": -0.01}, "clip_value=-0.01"),
         ({"augment": "flip"}, "policy"),
     ],
 )
