@@ -16,7 +16,9 @@ on first use), and prints ONE JSON line on stdout:
                    ...},
      "fid_real_vs_real": 1.1, "real_vs_real_sizes": [5000, 5000], ...}
 
-`class_counts` are the classifier's predicted labels of the generated
+`kid` (unbiased MMD², cubic kernel, mean and std over 100 subsets of
+1,000) and `precision`/`recall` (k-NN manifolds, k=3) use the same
+features. `class_counts` are the classifier's predicted labels of the generated
 images per class: a mode-coverage check. `fid_real_vs_real` is the floor: the FID between two seeded random halves
 of the real images. FID is biased upwards for small sets, so the floor at
 half the real set is somewhat above what identical distributions would
@@ -210,8 +212,9 @@ def _evaluate_batches(
 
     from keras_gans import data
     from keras_gans.metrics import FeatureStatistics
-    from keras_gans.metrics import feature_statistics
     from keras_gans.metrics import frechet_distance
+    from keras_gans.metrics import kernel_distance
+    from keras_gans.metrics import precision_recall
 
     if n_real is not None:
         n_real = _check_count("n_real", n_real)
@@ -232,17 +235,20 @@ def _evaluate_batches(
         real_features = real_features[np.sort(order[:n_real])]
     real_stats = FeatureStatistics().update(real_features)
     class_counts = np.zeros(int(extractor.model.output_shape[-1]), "int64")
-
-    def counted(batches):
+    fake_stats = FeatureStatistics()
+    fake_features = []
+    for batch in batches:
+        features = extractor.features(
+            batch, batch_size=batch_size, name="generated_images"
+        )
+        fake_stats.update(features)
+        fake_features.append(features)
         # Mode coverage: the classifier's labels for the generated images.
-        for batch in batches:
-            labels = extractor.predict_labels(batch, batch_size=batch_size)
-            class_counts[:] += np.bincount(labels, minlength=len(class_counts))
-            yield batch
-
-    fake_stats = feature_statistics(
-        counted(batches), extractor, batch_size=batch_size, name="generated_images"
-    )
+        labels = extractor.predict_labels(batch, batch_size=batch_size)
+        class_counts += np.bincount(labels, minlength=len(class_counts))
+    fake_features = np.concatenate(fake_features)
+    kid, kid_std = kernel_distance(real_features, fake_features, seed=seed)
+    precision, recall = precision_recall(real_features, fake_features)
     meta = extractor.metadata
     return {
         "fid": round(frechet_distance(real_stats, fake_stats), 4),
@@ -258,6 +264,10 @@ def _evaluate_batches(
             "key": (meta.get("data_hash") or "")[:16],
             "trained_now": extractor.trained,
         },
+        "kid": round(kid, 6),
+        "kid_std": round(kid_std, 6),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
         "class_counts": class_counts.tolist(),
         "fid_real_vs_real": round(fid_real_vs_real, 4),
         "real_vs_real_sizes": [int(len(half_a)), int(len(half_b))],

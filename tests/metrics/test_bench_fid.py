@@ -53,6 +53,9 @@ def test_evaluate_noise_generator(
     assert result["extractor"]["trained_now"] is digits_extractor.trained
     assert result["real_vs_real_sizes"] == [899, 898]
     assert 0.0 <= result["fid_real_vs_real"] < 0.1 * result["fid"]
+    # Noise is far from the digits' manifold in every measure.
+    assert result["kid"] > 10 * result["kid_std"] / 10**0.5 > 0
+    assert result["precision"] < 0.1
     # Same seed, same latents, same number.
     again = bench_fid.evaluate(
         noise_generator_path, "digits", n=300, extractor=digits_extractor.path
@@ -89,6 +92,10 @@ def test_evaluate_images_real_digits_score_near_floor(
     counts = np.array(result["class_counts"])
     assert counts.sum() == len(digits_images[::2]) and len(counts) == 10
     assert counts.min() > 0.5 * counts.mean()
+    # These images are half of the reference set itself: shared points
+    # raise the cross term, so the unbiased KID comes out at or below 0.
+    assert result["kid"] < 3 * result["kid_std"]
+    assert result["precision"] > 0.7 and result["recall"] > 0.7
 
 
 @pytest.mark.parametrize(
