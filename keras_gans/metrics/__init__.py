@@ -29,6 +29,8 @@ from keras_gans.metrics.fid import compute_fid
 from keras_gans.metrics.fid import feature_statistics
 from keras_gans.metrics.fid import fid_from_images
 from keras_gans.metrics.frechet_distance import frechet_distance
+from keras_gans.metrics.image_similarity import psnr
+from keras_gans.metrics.image_similarity import ssim
 from keras_gans.metrics.kernel_distance import kernel_distance
 from keras_gans.metrics.precision_recall import precision_recall
 
@@ -42,4 +44,6 @@ __all__ = [
     "frechet_distance",
     "kernel_distance",
     "precision_recall",
+    "psnr",
+    "ssim",
 ]
