@@ -3,8 +3,8 @@
 import numpy as np
 from sklearn.metrics.pairwise import polynomial_kernel
 
+from keras_gans.metrics.feature_checks import check_feature_pair
 from keras_gans.utils.validation import check_positive_int
-from keras_gans.utils.validation import format_received
 
 
 def kernel_distance(
@@ -44,14 +44,9 @@ def kernel_distance(
     >>> kernel_distance(a, b, num_subsets=10, subset_size=200)[0] > 0.1
     True
     """
-    a = _check_features("features_a", features_a)
-    b = _check_features("features_b", features_b)
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(
-            "`features_a` and `features_b` must have the same feature "
-            "dimension. "
-            + format_received(features_a=a.shape, features_b=b.shape)
-        )
+    a, b = check_feature_pair(
+        features_a=features_a, features_b=features_b
+    )
     num_subsets = check_positive_int("num_subsets", num_subsets)
     m = min(check_positive_int("subset_size", subset_size), len(a), len(b))
     rng = np.random.default_rng(seed)
@@ -71,24 +66,3 @@ def _unbiased_mmd2(x, y):
     k_xy = polynomial_kernel(x, y, degree=3, gamma=1.0 / x.shape[1], coef0=1)
     off_diagonal = (k_xx.sum() - np.trace(k_xx)) + (k_yy.sum() - np.trace(k_yy))
     return off_diagonal / (m * (m - 1)) - 2.0 * k_xy.sum() / m**2
-
-
-def _check_features(name, features):
-    try:
-        array = np.asarray(features, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"`{name}` must be a numeric (N, dim) array. "
-            + format_received(**{name: type(features).__name__})
-        ) from None
-    if array.ndim != 2 or len(array) < 2 or array.shape[1] == 0:
-        raise ValueError(
-            f"`{name}` must be a (N, dim) array with N >= 2. "
-            + format_received(**{name: f"array of shape {array.shape}"})
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"`{name}` contains NaN or infinite values. "
-            + format_received(**{name: f"array of shape {array.shape}"})
-        )
-    return array

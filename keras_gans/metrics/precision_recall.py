@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.metrics import pairwise_distances_chunked
 from sklearn.neighbors import NearestNeighbors
 
-from keras_gans.metrics.kernel_distance import _check_features
+from keras_gans.metrics.feature_checks import check_feature_pair
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -37,14 +37,9 @@ def precision_recall(real_features, fake_features, k=3):
     >>> precision_recall(real, real[:, ::-1])[0] > 0.9
     True
     """
-    real = _check_features("real_features", real_features)
-    fake = _check_features("fake_features", fake_features)
-    if real.shape[1] != fake.shape[1]:
-        raise ValueError(
-            "`real_features` and `fake_features` must have the same feature "
-            "dimension. "
-            + format_received(real_features=real.shape, fake_features=fake.shape)
-        )
+    real, fake = check_feature_pair(
+        real_features=real_features, fake_features=fake_features
+    )
     k = check_positive_int("k", k)
     if k >= min(len(real), len(fake)):
         raise ValueError(
