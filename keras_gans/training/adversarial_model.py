@@ -430,7 +430,7 @@ class AdversarialModel(keras.Model):
         )
         loss = self.gan_loss.discriminator_loss(real_scores, fake_scores)
         loss = loss + self.discriminator_penalty(real_inputs, fake_inputs, labels)
-        if "aug_p" in self.tracked_metric_names():
+        if hasattr(self, "aug_p_tracker"):
             self.aug_p_tracker.update_state(
                 self.augment.update_probability(real_scores)
             )
