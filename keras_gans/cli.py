@@ -1,10 +1,12 @@
-"""The `keras-gans` command line: `train`, `sample` and `export`.
+"""The `keras-gans` command line: `train`, `sample`, `export` and `eval`.
 
 ```
 keras-gans [--backend {tensorflow,jax,torch}] COMMAND ...
 keras-gans train VARIANT [recipe flags]
 keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
 keras-gans export MODEL.keras --out DIR [--quantize float16|int8]
+keras-gans eval ARTIFACT --dataset NAME [--data-dir DIR]
+                [--extractor NAME|PATH] [--n N]
 ```
 
 Keras reads `KERAS_BACKEND` once, when it is first imported, and this
@@ -16,6 +18,8 @@ imported inside the command functions.
 """
 
 import argparse
+import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -106,7 +110,62 @@ def _build_parser():
         "--epochs", type=int, default=None, help="epochs for the card"
     )
     export.set_defaults(handler=_export)
+    _add_eval_parser(commands)
     return parser
+
+
+def _add_eval_parser(commands):
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure a generator: FID, KID, precision/recall (JSON line)",
+        description=(
+            "Measures a generator artifact (.keras, SavedModel or export "
+            "dir, .tflite; conditional ones too) against a dataset and "
+            "prints ONE JSON line on stdout (fid, kid, kid_std, precision, "
+            "recall, inception_score and class_counts with a classifier "
+            "extractor, label_acc for conditional generators, and the "
+            "protocol: extractor, weights, sample counts). Everything else "
+            "goes to stderr."
+        ),
+    )
+    evaluate.add_argument(
+        "artifact", help=".keras, SavedModel dir, export dir or .tflite"
+    )
+    evaluate.add_argument(
+        "--dataset", required=True,
+        help="reference dataset: digits, mnist-idx, a tfds name or a folder",
+    )
+    evaluate.add_argument("--data-dir", default=None)
+    evaluate.add_argument(
+        "--extractor", default="classifier",
+        help=(
+            "'classifier' (the dataset's own CNN, trained and cached; "
+            "default), 'inception:WEIGHTS' (InceptionV3 with a weights "
+            "file), a keras-gans classifier .keras file, an InceptionV3 "
+            ".h5 weights file or any Keras model .keras file"
+        ),
+    )
+    evaluate.add_argument(
+        "--feature-layer", default=None,
+        help="with a Keras model extractor: the layer giving the features",
+    )
+    evaluate.add_argument(
+        "--n", type=int, default=10_000, help="generated images (10000)"
+    )
+    evaluate.add_argument(
+        "--n-real", type=int, default=None,
+        help="real images to compare with (default: all)",
+    )
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--batch-size", type=int, default=256)
+    evaluate.add_argument(
+        "--cache-dir", default=None,
+        help="classifier cache (default $KERAS_GANS_CACHE or ~/.cache)",
+    )
+    evaluate.add_argument(
+        "--output", default=None, help="also write the JSON to this file"
+    )
+    evaluate.set_defaults(handler=_eval)
 
 
 def main(argv=None):
@@ -241,6 +300,51 @@ def _export(args):
         f"{errors['tflite_max_abs_error']:.3g}."
     )
     return EXIT_OK
+
+
+def _eval(args):
+    with _stdout_to_stderr():
+        from keras_gans.metrics.evaluation import evaluate
+
+        result = evaluate(
+            args.artifact,
+            args.dataset,
+            data_dir=args.data_dir,
+            n=args.n,
+            seed=args.seed,
+            cache_dir=args.cache_dir,
+            n_real=args.n_real,
+            batch_size=args.batch_size,
+            extractor=args.extractor,
+            feature_layer=args.feature_layer,
+        )
+    line = json.dumps(result)
+    if args.output:
+        with open(args.output, "w") as handle:
+            handle.write(line + "\n")
+    print(line, flush=True)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Sends everything written to stdout (also by C code) to stderr, so
+    that stdout carries only the command's JSON line."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor (e.g. captured in-process)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+        return
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 if __name__ == "__main__":

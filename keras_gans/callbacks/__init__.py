@@ -1,6 +1,10 @@
-"""Training callbacks: sample grids and resumable checkpoints."""
+"""Training callbacks: sample grids, resumable checkpoints, FID and KID."""
+
+from keras_gans.callbacks.fid import FID
+from keras_gans.callbacks.generative_metric import GenerativeMetric
+from keras_gans.callbacks.kid import KID
 
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.training_checkpoint import TrainingCheckpoint
 
-__all__ = ["SampleGrid", "TrainingCheckpoint"]
+__all__ = ["FID", "GenerativeMetric", "KID", "SampleGrid", "TrainingCheckpoint"]

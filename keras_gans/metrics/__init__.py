@@ -1,12 +1,18 @@
 """Quality metrics of generated images.
 
-FID ("Frechet Inception Distance", Heusel et al. 2017) compares the mean
-and covariance of feature vectors of real and generated images. For the
-small grayscale datasets of this zoo the features come from a small CNN
-classifier trained on the dataset's labelled real images
-(`ClassifierFeatureExtractor`), not from InceptionV3: the numbers are
-comparable with each other under the same extractor and sample counts,
-not with published Inception FIDs.
+Set-to-set metrics compare feature vectors of real and generated images:
+FID (`frechet_distance`, streamed through `FeatureStatistics`), KID
+(`kernel_distance`), improved precision/recall (`precision_recall`); the
+Inception Score (`inception_score`) and `label_accuracy` use class
+probabilities; `psnr` and `ssim` compare paired images.
+
+Features come from a pluggable `FeatureExtractor`:
+`ClassifierFeatureExtractor` (a small CNN trained and cached per labelled
+dataset; standard for MNIST-like data and usable offline),
+`InceptionFeatureExtractor` (InceptionV3 pool features at 299x299 with a
+weights file you supply) or any Keras model (`FeatureExtractor`).
+`get_feature_extractor` resolves a name or path. Numbers are comparable
+only under one extractor (and weights), sample count and reference set.
 
 Example:
 
@@ -24,6 +30,8 @@ from keras_gans.metrics.classifier_feature_extractor import (
     ClassifierFeatureExtractor,
 )
 from keras_gans.metrics.classifier_feature_extractor import default_cache_dir
+from keras_gans.metrics.extractor_registry import get_feature_extractor
+from keras_gans.metrics.feature_extractor import FeatureExtractor
 from keras_gans.metrics.feature_statistics import FeatureStatistics
 from keras_gans.metrics.fid import compute_fid
 from keras_gans.metrics.fid import feature_statistics
@@ -31,18 +39,28 @@ from keras_gans.metrics.fid import fid_from_images
 from keras_gans.metrics.frechet_distance import frechet_distance
 from keras_gans.metrics.image_similarity import psnr
 from keras_gans.metrics.image_similarity import ssim
+from keras_gans.metrics.inception_feature_extractor import (
+    InceptionFeatureExtractor,
+)
+from keras_gans.metrics.inception_score import inception_score
 from keras_gans.metrics.kernel_distance import kernel_distance
+from keras_gans.metrics.label_accuracy import label_accuracy
 from keras_gans.metrics.precision_recall import precision_recall
 
 __all__ = [
     "ClassifierFeatureExtractor",
+    "FeatureExtractor",
     "FeatureStatistics",
+    "InceptionFeatureExtractor",
     "compute_fid",
     "default_cache_dir",
     "feature_statistics",
     "fid_from_images",
     "frechet_distance",
+    "get_feature_extractor",
+    "inception_score",
     "kernel_distance",
+    "label_accuracy",
     "precision_recall",
     "psnr",
     "ssim",

@@ -18,6 +18,11 @@ import warnings
 
 import numpy as np
 
+from keras_gans.metrics.feature_extractor import FeatureExtractor
+from keras_gans.metrics.image_checks import check_rank
+from keras_gans.metrics.image_checks import describe
+from keras_gans.metrics.image_checks import to_model_range
+from keras_gans.metrics.image_checks import to_numpy
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -27,8 +32,6 @@ ARCHITECTURE_VERSION = "cnn-v2"
 FEATURE_LAYER = "features"
 CACHE_ENV = "KERAS_GANS_CACHE"
 CACHE_SUBDIR = "feature_extractors"
-# Exports may overshoot [-1, 1] a little; more is a scaling mistake.
-_RANGE_TOLERANCE = 0.1
 # Default epoch count: about this many image presentations in total.
 _TARGET_PRESENTATIONS = 45_000
 
@@ -40,7 +43,7 @@ def default_cache_dir():
     )
 
 
-class ClassifierFeatureExtractor:
+class ClassifierFeatureExtractor(FeatureExtractor):
     """Penultimate-layer features of a small CNN classifier, for FID.
 
     The network is `conv3x3(16) -> maxpool -> conv3x3(32) -> maxpool ->
@@ -76,33 +79,14 @@ class ClassifierFeatureExtractor:
     """
 
     def __init__(self, model, metadata=None, path=None, trained=False):
-        import keras
-
-        try:
-            feature_output = model.get_layer(FEATURE_LAYER).output
-        except (ValueError, AttributeError) as error:
-            raise ValueError(
-                f"`model` must be a functional Keras classifier with a layer "
-                f"named {FEATURE_LAYER!r}. "
-                + format_received(model=getattr(model, "name", model))
-            ) from error
-        self.model = model
-        self._feature_model = keras.Model(model.input, feature_output)
-        self.metadata = dict(metadata or {})
-        self.metadata.setdefault("image_shape", list(self.image_shape))
-        self.metadata.setdefault("feature_dim", int(feature_output.shape[-1]))
-        self.path = None if path is None else os.fspath(path)
+        super().__init__(
+            model,
+            feature_layer=FEATURE_LAYER,
+            class_output="probabilities",
+            metadata=metadata,
+            path=path,
+        )
         self.trained = bool(trained)
-
-    @property
-    def image_shape(self):
-        """`(height, width, channels)` of the accepted images."""
-        return tuple(int(d) for d in self.model.input_shape[1:])
-
-    @property
-    def feature_dim(self):
-        """Length of a feature vector."""
-        return int(self.metadata["feature_dim"])
 
     @property
     def accuracy(self):
@@ -234,7 +218,7 @@ class ClassifierFeatureExtractor:
         """
         import keras
 
-        x = to_model_range(_check_rank(_to_numpy(images, "images"), "images"))
+        x = to_model_range(check_rank(to_numpy(images, "images"), "images"))
         y = _check_labels(labels, len(x), num_classes)
         if not (isinstance(validation_fraction, (float, int))
                 and 0 < validation_fraction <= 0.5):
@@ -247,7 +231,7 @@ class ClassifierFeatureExtractor:
         if len(train_idx) < 2:
             raise ValueError(
                 "`images` must hold at least 3 images (training + held out). "
-                + format_received(images=_describe(x))
+                + format_received(images=describe(x))
             )
         if epochs is None:
             epochs = int(np.clip(
@@ -337,89 +321,6 @@ class ClassifierFeatureExtractor:
         os.replace(tmp + ".json", _metadata_path(path))
         self.path = path
 
-    def features(self, images, batch_size=256, name="images"):
-        """Penultimate-layer features of images.
-
-        Args:
-            images: `(N,) + image_shape` floats in [-1, 1], or uint8 pixels
-                (scaled by `x / 127.5 - 1`); NumPy or a backend tensor.
-            batch_size: images per forward pass.
-            name: argument name used in error messages.
-
-        Returns:
-            float64 NumPy array `(N, feature_dim)`.
-
-        Raises:
-            ValueError: if `images` is not 4-D, its shape differs from
-                `image_shape` (e.g. a channel mismatch), or its values are
-                not finite or lie outside [-1, 1]; or for a non-positive
-                `batch_size`.
-        """
-        return self._predict(self._feature_model, images, batch_size, name)
-
-    def predict_labels(self, images, batch_size=256):
-        """Predicted class labels `(N,)` (int64); arguments as `features()`."""
-        return np.argmax(self._predict(self.model, images, batch_size), -1)
-
-    def check_images(self, images, name="images"):
-        """Validates images for this extractor; returns float32 NumPy.
-
-        uint8 images are scaled to [-1, 1]. Errors name `name`.
-
-        Raises:
-            ValueError: as in `features()`.
-        """
-        array = _check_rank(_to_numpy(images, name), name)
-        received = format_received(**{name: _describe(array)})
-        expected = self.image_shape
-        if array.shape[-1] != expected[-1]:
-            raise ValueError(
-                f"`{name}` must have {expected[-1]} channel(s), like the "
-                f"extractor's image_shape {expected}. " + received
-            )
-        if tuple(array.shape[1:]) != expected:
-            raise ValueError(
-                f"`{name}` must have shape (N,) + {expected}, the extractor's "
-                "image_shape (build the extractor at the generator's image "
-                "size). " + received
-            )
-        if not (np.issubdtype(array.dtype, np.floating)
-                or np.issubdtype(array.dtype, np.integer)):
-            raise ValueError(f"`{name}` must be real numbers. " + received)
-        array = to_model_range(array)
-        if array.size and not np.all(np.isfinite(array)):
-            raise ValueError(
-                f"`{name}` contains NaN or infinite values. " + received
-            )
-        if array.size and np.max(np.abs(array)) > 1.0 + _RANGE_TOLERANCE:
-            raise ValueError(
-                f"`{name}` must be in [-1, 1]; found values in "
-                f"[{array.min():.3g}, {array.max():.3g}]. Scale pixels with "
-                "`x / 127.5 - 1`. " + received
-            )
-        return array
-
-    def _predict(self, model, images, batch_size, name="images"):
-        import keras
-
-        batch_size = check_positive_int("batch_size", batch_size)
-        array = self.check_images(images, name=name)
-        # TensorFlow: eager calls (no tf.function per model). JAX and torch:
-        # the compiled predict function, on one padded batch shape.
-        eager = keras.backend.backend() == "tensorflow"
-        outputs = [np.zeros((0, model.output_shape[-1]))]
-        for start in range(0, len(array), batch_size):
-            batch = array[start:start + batch_size]
-            count = len(batch)
-            if eager:
-                result = keras.ops.convert_to_numpy(model(batch, training=False))
-            else:
-                padding = np.zeros((batch_size - count,) + batch.shape[1:])
-                batch = np.concatenate([batch, padding.astype(batch.dtype)])
-                result = model.predict_on_batch(batch)
-            outputs.append(np.asarray(result, np.float64)[:count])
-        return np.concatenate(outputs)
-
     def __repr__(self):
         return (
             f"ClassifierFeatureExtractor(name={self.name!r}, "
@@ -473,37 +374,6 @@ def holdout_split(count, validation_fraction, seed):
     return np.sort(order[held:]), np.sort(order[:held])
 
 
-def to_model_range(images):
-    """uint8 `[0, 255]` -> float32 `[-1, 1]`; other arrays -> float32."""
-    array = np.asarray(images)
-    if array.dtype == np.uint8:
-        return array.astype("float32") / 127.5 - 1.0
-    return array.astype("float32", copy=False)
-
-
-def _to_numpy(images, name):
-    if not isinstance(images, np.ndarray) and hasattr(images, "shape"):
-        import keras
-
-        images = keras.ops.convert_to_numpy(images)
-    try:
-        return np.asarray(images)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"`{name}` must be an array of images. "
-            + format_received(**{name: type(images).__name__})
-        ) from None
-
-
-def _check_rank(array, name):
-    if array.ndim != 4:
-        raise ValueError(
-            f"`{name}` must be a 4-D array (N, height, width, channels). "
-            + format_received(**{name: _describe(array)})
-        )
-    return array
-
-
 def _check_labels(labels, count, num_classes):
     if num_classes is not None:
         num_classes = check_positive_int("num_classes", num_classes)
@@ -511,7 +381,7 @@ def _check_labels(labels, count, num_classes):
     if labels.shape != (count,) or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(
             f"`labels` must be {count} integers, one per image. "
-            + format_received(labels=_describe(labels))
+            + format_received(labels=describe(labels))
         )
     high = num_classes if num_classes is not None else np.inf
     if count and (labels.min() < 0 or labels.max() >= high):
@@ -521,10 +391,6 @@ def _check_labels(labels, count, num_classes):
                               f"{labels.max()}]")
         )
     return labels.astype("int32")
-
-
-def _describe(array):
-    return f"array of shape {tuple(array.shape)} and dtype {array.dtype}"
 
 
 def _metadata_path(model_path):

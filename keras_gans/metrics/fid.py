@@ -14,7 +14,8 @@ def feature_statistics(images, extractor, batch_size=256, name="images"):
             tensor), or an iterable of such batches (e.g. a `tf.data`
             dataset from `keras_gans.data.load(..., shuffle=False)`; an
             `(images, labels)` element uses the images).
-        extractor: a `ClassifierFeatureExtractor`.
+        extractor: a `FeatureExtractor` (e.g. `ClassifierFeatureExtractor`
+            or `InceptionFeatureExtractor`).
         batch_size: images per forward pass.
         name: argument name used in error messages.
 
@@ -23,11 +24,11 @@ def feature_statistics(images, extractor, batch_size=256, name="images"):
 
     Raises:
         ValueError: for invalid images (see
-            `ClassifierFeatureExtractor.features`) or fewer than 2 images.
+            `FeatureExtractor.extract`) or fewer than 2 images.
     """
     batch_size = check_positive_int("batch_size", batch_size)
     stats = FeatureStatistics()
-    for batch in _batches(images, batch_size):
+    for batch in iterate_batches(images, batch_size):
         stats.update(
             extractor.features(batch, batch_size=batch_size, name=name)
         )
@@ -46,7 +47,8 @@ def fid_from_images(real_images, fake_images, extractor, batch_size=256):
         real_images: `(N, H, W, C)` images in [-1, 1], an iterable of
             batches, or a precomputed `FeatureStatistics`.
         fake_images: the same for the generated images.
-        extractor: a `ClassifierFeatureExtractor`.
+        extractor: a `FeatureExtractor` (e.g. `ClassifierFeatureExtractor`
+            or `InceptionFeatureExtractor`).
         batch_size: images per forward pass.
 
     Returns:
@@ -81,7 +83,8 @@ def compute_fid(
             e.g. `lambda k: gan.generate(k)`.
         real_images: real images in [-1, 1], an iterable of batches, or a
             precomputed `FeatureStatistics` of them.
-        extractor: a `ClassifierFeatureExtractor`.
+        extractor: a `FeatureExtractor` (e.g. `ClassifierFeatureExtractor`
+            or `InceptionFeatureExtractor`).
         n: number of generated images (>= 2).
         batch_size: images per call and per forward pass.
 
@@ -137,8 +140,9 @@ def _statistics(images, extractor, batch_size, name):
     return feature_statistics(images, extractor, batch_size, name=name)
 
 
-def _batches(images, batch_size):
-    """Yields batches of an array or of an iterable of batches."""
+def iterate_batches(images, batch_size):
+    """Yields batches of an array or of an iterable of batches (the images
+    of `(images, labels)` elements)."""
     if hasattr(images, "shape") and hasattr(images, "dtype"):
         for start in range(0, len(images), batch_size):
             yield images[start : start + batch_size]

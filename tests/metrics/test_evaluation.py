@@ -1,26 +1,15 @@
-"""Tests of `bench/fid.py` (`evaluate()` and the script's JSON line)."""
+"""Tests of `keras_gans.metrics.evaluation` (what `keras-gans eval` runs)."""
 
-import importlib.util
 import json
-import os
 import re
 
 import keras
 import numpy as np
 import pytest
 
+from keras_gans import cli
+from keras_gans.metrics import evaluation
 from tests.metrics.conftest import DIGITS_SHAPE
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-BENCH_FID = os.path.join(ROOT, "bench", "fid.py")
-
-
-@pytest.fixture(scope="module")
-def bench_fid():
-    spec = importlib.util.spec_from_file_location("bench_fid", BENCH_FID)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +28,9 @@ def noise_generator_path(tmp_path_factory):
 
 
 def test_evaluate_noise_generator(
-    bench_fid, noise_generator_path, digits_extractor
+    noise_generator_path, digits_extractor
 ):
-    result = bench_fid.evaluate(
+    result = evaluation.evaluate(
         noise_generator_path, "digits", n=300, extractor=digits_extractor
     )
     assert result["n"] == 300 and result["n_real"] == 1797
@@ -57,7 +46,7 @@ def test_evaluate_noise_generator(
     assert result["kid"] > 10 * result["kid_std"] / 10**0.5 > 0
     assert result["precision"] < 0.1
     # Same seed, same latents, same number.
-    again = bench_fid.evaluate(
+    again = evaluation.evaluate(
         noise_generator_path, "digits", n=300, extractor=digits_extractor.path
     )
     assert again["fid"] == pytest.approx(result["fid"], rel=1e-5)
@@ -65,15 +54,15 @@ def test_evaluate_noise_generator(
 
 
 def test_evaluate_images_matches_evaluate(
-    bench_fid, noise_generator_path, digits_extractor
+    noise_generator_path, digits_extractor
 ):
     from keras_gans.export import load_generator_artifact
 
     images = load_generator_artifact(noise_generator_path).sample(300, seed=0)
-    in_memory = bench_fid.evaluate_images(
+    in_memory = evaluation.evaluate_images(
         images, "digits", extractor=digits_extractor, batch_size=64
     )
-    from_file = bench_fid.evaluate(
+    from_file = evaluation.evaluate(
         noise_generator_path, "digits", n=300, extractor=digits_extractor
     )
     assert in_memory["fid"] == pytest.approx(from_file["fid"], rel=1e-4)
@@ -82,9 +71,9 @@ def test_evaluate_images_matches_evaluate(
 
 
 def test_evaluate_images_real_digits_score_near_floor(
-    bench_fid, digits_extractor, digits_images
+    digits_extractor, digits_images
 ):
-    result = bench_fid.evaluate_images(
+    result = evaluation.evaluate_images(
         digits_images[::2], "digits", extractor=digits_extractor
     )
     assert result["fid"] < 2 * result["fid_real_vs_real"] + 1.0
@@ -110,16 +99,16 @@ def test_evaluate_images_real_digits_score_near_floor(
     ],
 )
 def test_evaluate_images_bad_arguments(
-    bench_fid, digits_extractor, images, kwargs, match
+    digits_extractor, images, kwargs, match
 ):
     with pytest.raises(ValueError, match=re.escape(match)):
-        bench_fid.evaluate_images(
+        evaluation.evaluate_images(
             images, "digits", extractor=digits_extractor, **kwargs
         )
 
 
 def test_evaluate_uses_cache_dir(
-    bench_fid, noise_generator_path, digits_extractor, extractor_cache,
+    noise_generator_path, digits_extractor, extractor_cache,
     monkeypatch,
 ):
     from keras_gans.metrics import ClassifierFeatureExtractor
@@ -136,7 +125,7 @@ def test_evaluate_uses_cache_dir(
         "for_dataset",
         staticmethod(fake_for_dataset),
     )
-    result = bench_fid.evaluate(
+    result = evaluation.evaluate(
         noise_generator_path, "digits", n=50, n_real=500,
         cache_dir=extractor_cache,
     )
@@ -144,11 +133,11 @@ def test_evaluate_uses_cache_dir(
 
 
 def test_main_prints_one_json_line(
-    bench_fid, noise_generator_path, digits_extractor, capsys
+    noise_generator_path, digits_extractor, capsys
 ):
-    code = bench_fid.main([
-        noise_generator_path, "--dataset", "digits", "--n", "64",
-        "--image-shape", "16,16,1", "--extractor", digits_extractor.path,
+    code = cli.main([
+        "eval", noise_generator_path, "--dataset", "digits", "--n", "64",
+        "--extractor", digits_extractor.path,
     ])
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()
@@ -170,27 +159,27 @@ def test_main_prints_one_json_line(
     ],
 )
 def test_evaluate_bad_arguments(
-    bench_fid, noise_generator_path, digits_extractor, kwargs, match
+    noise_generator_path, digits_extractor, kwargs, match
 ):
     kwargs = dict({"n": 10, "extractor": digits_extractor}, **kwargs)
     with pytest.raises(ValueError, match=re.escape(match)):
-        bench_fid.evaluate(noise_generator_path, "digits", **kwargs)
+        evaluation.evaluate(noise_generator_path, "digits", **kwargs)
 
 
 def test_evaluate_rejects_extractor_of_other_dataset(
-    bench_fid, noise_generator_path, digits_extractor, mnist_dir
+    noise_generator_path, digits_extractor, mnist_dir
 ):
     with pytest.raises(ValueError, match="Received: extractor="):
-        bench_fid.evaluate(
+        evaluation.evaluate(
             noise_generator_path, "mnist-idx", data_dir=mnist_dir,
             image_shape=DIGITS_SHAPE, n=10, extractor=digits_extractor,
         )
 
 
-def test_main_reports_errors(bench_fid, tmp_path, capsys):
-    code = bench_fid.main([str(tmp_path / "missing.keras"), "--dataset",
-                           "digits"])
-    assert code == 2
+def test_main_reports_errors(tmp_path, capsys):
+    code = cli.main(["eval", str(tmp_path / "missing.keras"), "--dataset",
+                     "digits"])
+    assert code == cli.EXIT_ERROR
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "missing.keras" in captured.err

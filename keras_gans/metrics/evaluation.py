@@ -1,0 +1,382 @@
+"""One-call evaluation of a generator against a dataset (`keras-gans eval`).
+
+The protocol: the real images are the dataset's training split read at the
+generator's image shape (`keras_gans.data.load_arrays`); `n` generated
+images come from the latents of `artifact.sample(n, seed=seed)` (and, for
+conditional generators, the labels `arange(n) % num_classes`); both sets go
+through the same extractor (by default the dataset's own
+`ClassifierFeatureExtractor`) batch by batch. FID uses streamed
+statistics; KID (100 subsets of up to 1,000), precision/recall (k=3) and
+the Inception Score (10 splits) use the feature and probability arrays,
+never the images. `fid_real_vs_real` (two seeded halves of the real set)
+is the floor a perfect generator would approach.
+"""
+
+import os
+import time
+
+import numpy as np
+
+from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import format_received
+
+INCEPTION_SCORE_SPLITS = 10
+
+
+def evaluate(
+    artifact_path,
+    dataset,
+    data_dir=None,
+    n=10_000,
+    image_shape=None,
+    seed=0,
+    cache_dir=None,
+    n_real=None,
+    batch_size=256,
+    extractor="classifier",
+    feature_layer=None,
+):
+    """Measures a generator artifact against a dataset's real images.
+
+    Generated images are produced and measured batch by batch, so `n` is
+    not limited by memory.
+
+    Args:
+        artifact_path: a `.keras` file, export directory, SavedModel
+            directory or `.tflite` file (see
+            `keras_gans.export.load_generator_artifact`), conditional or not.
+        dataset: `"mnist-idx"`, `"digits"`, a labelled image folder or a
+            tensorflow-datasets name (see `keras_gans.data.load`).
+        data_dir: the dataset's directory (required by `"mnist-idx"`).
+        n: number of generated images (>= 2).
+        image_shape: `(height, width, channels)`; default the artifact's,
+            and it must equal it (real images are resized to it, generated
+            ones are not).
+        seed: seed of the latents, of the real-vs-real halves, of the
+            `n_real` subset and of the KID subsets.
+        cache_dir: classifier-extractor cache root (default
+            `$KERAS_GANS_CACHE` or `~/.cache/keras_gans`).
+        n_real: number of real images to compare with; default all.
+        batch_size: images per generator call and per forward pass.
+        extractor: anything `get_feature_extractor` accepts: `"classifier"`
+            (default), `"inception:WEIGHTS"`, a `.keras`/`.h5` path or a
+            `FeatureExtractor`.
+        feature_layer: for an arbitrary Keras model extractor, the layer
+            whose output is the feature vector.
+
+    Returns:
+        A dict: `fid`, `kid`, `kid_std`, `precision`, `recall`, and with a
+        class output `inception_score`, `inception_score_std` and
+        `class_counts`; for conditional generators `label_acc` (judged
+        by the dataset's classifier extractor) and `label_classifier`; `n`, `n_real`, `dataset`, `image_shape`,
+        `seed`, `extractor` (its `describe()`, incl. weights and hashes),
+        `fid_real_vs_real`, `real_vs_real_sizes`, `backend`, `seconds`,
+        `artifact`, `artifact_kind` and `num_classes` (None when
+        unconditional).
+
+    Raises:
+        ValueError: for `n` < 2, a non-positive `n_real` or `batch_size`,
+            an `image_shape` different from the artifact's, a classifier
+            extractor of another dataset or image shape, or invalid
+            dataset arguments.
+        FileNotFoundError: for a missing artifact, extractor or data
+            directory.
+
+    Example:
+
+    ```python
+    result = evaluate("exports/dcgan", "mnist-idx", data_dir="data/mnist")
+    result["fid"], result["kid"], result["fid_real_vs_real"]
+    ```
+    """
+    from keras_gans.export import load_generator_artifact
+
+    start = time.perf_counter()
+    n = _check_count("n", n)
+    batch_size = check_positive_int("batch_size", batch_size)
+    artifact = load_generator_artifact(artifact_path)
+    _check_same_shape(image_shape, artifact.image_shape, "artifact's")
+    num_classes = getattr(artifact, "num_classes", None)
+    latents = artifact.latents_for(n, seed)
+    labels = None if not num_classes else np.arange(n) % num_classes
+
+    def batches():
+        for i in range(0, n, batch_size):
+            chunk = latents[i : i + batch_size]
+            if labels is None:
+                yield artifact(chunk)
+            else:
+                yield artifact(chunk, labels[i : i + batch_size])
+
+    result = _evaluate_batches(
+        batches(), labels, dataset, data_dir, artifact.image_shape, seed,
+        cache_dir, n_real, batch_size, extractor, feature_layer,
+    )
+    result.update(
+        artifact=os.fspath(artifact_path),
+        artifact_kind=artifact.kind,
+        num_classes=num_classes or None,
+        seconds=round(time.perf_counter() - start, 2),
+    )
+    return result
+
+
+def evaluate_images(
+    images,
+    dataset,
+    data_dir=None,
+    image_shape=None,
+    seed=0,
+    cache_dir=None,
+    n_real=None,
+    batch_size=256,
+    extractor="classifier",
+    labels=None,
+    feature_layer=None,
+):
+    """Measures generated images held in memory; see `evaluate()`.
+
+    Args:
+        images: `(N, H, W, C)` generated images in [-1, 1] (NumPy or a
+            backend tensor), N >= 2.
+        labels: the `(N,)` integer labels the images were generated for
+            (conditional generators); adds `label_acc`.
+        dataset, data_dir, seed, cache_dir, n_real, batch_size, extractor,
+        feature_layer: as in `evaluate()`.
+        image_shape: default `images.shape[1:]`; must equal it.
+
+    Returns:
+        The dict of `evaluate()` without the artifact entries.
+
+    Raises:
+        ValueError: if `images` is not 4-D or has fewer than 2 images, its
+            shape differs from `image_shape`, `labels` do not match the
+            images, or as in `evaluate()`.
+
+    Example:
+
+    ```python
+    result = evaluate_images(gan.generate(10_000, seed=0), "mnist-idx",
+                             data_dir="data/mnist")
+    ```
+    """
+    from keras_gans.metrics.image_checks import check_rank
+    from keras_gans.metrics.image_checks import to_numpy
+
+    start = time.perf_counter()
+    images = check_rank(to_numpy(images, "images"), "images")
+    _check_count("n", len(images))
+    batch_size = check_positive_int("batch_size", batch_size)
+    _check_same_shape(image_shape, images.shape[1:], "images'")
+    if labels is not None:
+        labels = np.asarray(labels)
+        if labels.shape != (len(images),):
+            raise ValueError(
+                f"`labels` must hold one label per image ({len(images)}). "
+                + format_received(labels=f"array of shape {labels.shape}")
+            )
+    batches = (
+        images[i : i + batch_size] for i in range(0, len(images), batch_size)
+    )
+    result = _evaluate_batches(
+        batches, labels, dataset, data_dir, tuple(images.shape[1:]), seed,
+        cache_dir, n_real, batch_size, extractor, feature_layer,
+    )
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def resolve_extractor(
+    extractor, dataset, data_dir, image_shape, cache_dir, feature_layer=None
+):
+    """`get_feature_extractor`, checking that a classifier fits the data.
+
+    Raises:
+        ValueError: for a `ClassifierFeatureExtractor` trained on another
+            dataset or image shape.
+    """
+    from keras_gans.metrics import ClassifierFeatureExtractor
+    from keras_gans.metrics import get_feature_extractor
+
+    resolved = get_feature_extractor(
+        extractor, dataset=dataset, data_dir=data_dir,
+        image_shape=image_shape, cache_dir=cache_dir,
+        feature_layer=feature_layer,
+    )
+    if isinstance(resolved, ClassifierFeatureExtractor):
+        found = (resolved.metadata.get("dataset"), resolved.image_shape)
+        if found != (dataset, tuple(image_shape)):
+            raise ValueError(
+                f"`extractor` must be trained on dataset {dataset!r} at "
+                f"image_shape {tuple(image_shape)}; it was trained on "
+                f"{found[0]!r} at {found[1]}. "
+                + format_received(extractor=str(extractor))
+            )
+    return resolved
+
+
+def _evaluate_batches(
+    batches, labels, dataset, data_dir, image_shape, seed, cache_dir,
+    n_real, batch_size, extractor, feature_layer,
+):
+    """The shared part: real features and floor, then generated batches."""
+    import keras
+
+    from keras_gans import data
+    from keras_gans.metrics import FeatureStatistics
+    from keras_gans.metrics import frechet_distance
+    from keras_gans.metrics import label_accuracy
+
+    if n_real is not None:
+        n_real = _check_count("n_real", n_real)
+    extractor = resolve_extractor(
+        extractor, dataset, data_dir, image_shape, cache_dir, feature_layer
+    )
+    real = data.load_arrays(dataset, data_dir=data_dir, image_shape=image_shape)
+    real_features = extractor.features(real, batch_size=batch_size)
+    del real
+    order = np.random.default_rng(seed).permutation(len(real_features))
+    half_a, half_b = np.array_split(order, 2)
+    fid_real_vs_real = frechet_distance(
+        FeatureStatistics().update(real_features[half_a]),
+        FeatureStatistics().update(real_features[half_b]),
+    )
+    if n_real is not None and n_real < len(real_features):
+        real_features = real_features[np.sort(order[:n_real])]
+    real_stats = FeatureStatistics().update(real_features)
+    judge = None
+    if labels is not None:
+        judge = _label_classifier(
+            extractor, dataset, data_dir, image_shape, cache_dir
+        )
+    fake_stats, fake_features, probabilities, predicted = _generated(
+        batches, extractor, judge, batch_size
+    )
+    result = {
+        "fid": round(frechet_distance(real_stats, fake_stats), 4),
+        **_set_metrics(real_features, fake_features, seed),
+        **_class_metrics(probabilities, extractor),
+        "n": int(fake_stats.count),
+        "n_real": int(real_stats.count),
+        "dataset": dataset,
+        "image_shape": list(image_shape),
+        "seed": seed,
+        "extractor": _describe(extractor),
+        "fid_real_vs_real": round(fid_real_vs_real, 4),
+        "real_vs_real_sizes": [int(len(half_a)), int(len(half_b))],
+        "backend": keras.backend.backend(),
+    }
+    if judge is not None:
+        result["label_acc"] = round(
+            label_accuracy(predicted, np.asarray(labels, "int64")), 4
+        )
+        result["label_classifier"] = judge.name
+    return result
+
+
+def _label_classifier(extractor, dataset, data_dir, image_shape, cache_dir):
+    """The dataset's classifier, which judges conditional samples."""
+    from keras_gans.metrics import ClassifierFeatureExtractor
+
+    if isinstance(extractor, ClassifierFeatureExtractor):
+        return extractor
+    return ClassifierFeatureExtractor.for_dataset(
+        dataset, data_dir=data_dir, image_shape=image_shape,
+        cache_dir=cache_dir,
+    )
+
+
+def _generated(batches, extractor, judge, batch_size):
+    """Streams generated batches once through the extractor (and judge).
+
+    Returns:
+        FID statistics, the features, the class probabilities (or None)
+        and the judge's predicted labels (or None).
+    """
+    from keras_gans.metrics import FeatureStatistics
+
+    stats = FeatureStatistics()
+    features, probabilities, predicted = [], [], []
+    for batch in batches:
+        feats, probs = extractor.extract(
+            batch, batch_size=batch_size, name="generated_images"
+        )
+        stats.update(feats)
+        features.append(feats)
+        if probs is not None:
+            probabilities.append(probs.astype("float32"))
+        if judge is extractor:
+            predicted.append(np.argmax(probs, axis=-1))
+        elif judge is not None:
+            predicted.append(judge.predict_labels(batch, batch_size=batch_size))
+    return (
+        stats,
+        np.concatenate(features),
+        np.concatenate(probabilities) if probabilities else None,
+        np.concatenate(predicted) if predicted else None,
+    )
+
+
+def _set_metrics(real_features, fake_features, seed):
+    from keras_gans.metrics import kernel_distance
+    from keras_gans.metrics import precision_recall
+
+    kid, kid_std = kernel_distance(real_features, fake_features, seed=seed)
+    precision, recall = precision_recall(real_features, fake_features)
+    return {
+        "kid": round(kid, 6),
+        "kid_std": round(kid_std, 6),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+    }
+
+
+def _class_metrics(probabilities, extractor):
+    """Inception Score and mode coverage from the class output."""
+    from keras_gans.metrics import inception_score
+
+    if probabilities is None:
+        return {}
+    # float32 rows may miss 1 by rounding; IS wants exact distributions.
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    splits = min(INCEPTION_SCORE_SPLITS, len(probabilities))
+    score, score_std = inception_score(probabilities, splits=splits)
+    predicted = np.argmax(probabilities, axis=-1)
+    return {
+        "inception_score": round(score, 4),
+        "inception_score_std": round(score_std, 4),
+        "class_counts": np.bincount(
+            predicted, minlength=extractor.num_classes
+        ).tolist(),
+    }
+
+
+def _describe(extractor):
+    description = extractor.describe()
+    description["trained_now"] = bool(getattr(extractor, "trained", False))
+    if "accuracy" in extractor.metadata:
+        description["accuracy"] = extractor.metadata["accuracy"]
+    description["key"] = (extractor.metadata.get("data_hash") or "")[:16]
+    return description
+
+
+def _check_same_shape(image_shape, expected, whose):
+    if image_shape is None:
+        return
+    if check_image_shape(image_shape) != tuple(expected):
+        raise ValueError(
+            f"`image_shape` must equal the {whose} image shape "
+            f"{tuple(expected)}: generated images are not resized. "
+            + format_received(image_shape=image_shape)
+        )
+
+
+def _check_count(name, value):
+    value = check_positive_int(name, value)
+    if value < 2:
+        raise ValueError(
+            f"`{name}` must be at least 2 (a covariance needs 2 "
+            "samples). " + format_received(**{name: value})
+        )
+    return value
