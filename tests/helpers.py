@@ -51,6 +51,16 @@ def tiny_dcgan(cls=None, **overrides):
     return cls(**{**TINY_DCGAN, **overrides})
 
 
+# A conditional DCGAN-family architecture (CGAN, ACGAN) of the same size.
+TINY_CONDITIONAL = dict(TINY_DCGAN, num_classes=3, embedding_dim=4)
+
+
+def tiny_conditional(cls=None, **overrides):
+    """A tiny `cls` (default `keras_gans.CGAN`) on `TINY_CONDITIONAL`."""
+    cls = cls or keras_gans.CGAN
+    return cls(**{**TINY_CONDITIONAL, **overrides})
+
+
 def tiny_gan(**overrides):
     config = dict(
         image_shape=(8, 8, 1),
@@ -63,12 +73,26 @@ def tiny_gan(**overrides):
     return keras_gans.GAN(**config)
 
 
-def fit_steps(model, steps, batch_size=8, images=None, **fit_kwargs):
-    """Fits exactly `steps` batches (no shuffling) and returns the history."""
+def cycling_labels(n, num_classes):
+    """Labels 0, 1, ..., num_classes - 1, 0, 1, ... as int32."""
+    return (np.arange(n) % num_classes).astype("int32")
+
+
+def fit_steps(
+    model, steps, batch_size=8, images=None, labels=None, **fit_kwargs
+):
+    """Fits exactly `steps` batches (no shuffling) and returns the history.
+
+    A conditional model gets `labels` (default: `cycling_labels`).
+    """
     if images is None:
         images = random_images(steps * batch_size, model.image_shape)
+    count = steps * batch_size
+    if model.uses_labels and labels is None:
+        labels = cycling_labels(count, model.num_classes)
     return model.fit(
-        images[: steps * batch_size],
+        images[:count],
+        None if labels is None else labels[:count],
         batch_size=batch_size,
         epochs=1,
         shuffle=False,

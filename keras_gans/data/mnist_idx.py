@@ -227,7 +227,10 @@ def describe(data_dir, image_shape=None, split="train"):
     num_classes = class_names = None
     if all(labels_path is not None for _, labels_path in files):
         labels = np.concatenate(
-            [read_idx(path, expected_ndim=1) for _, path in files]
+            [
+                _check_label_values(read_idx(path, expected_ndim=1), path)
+                for _, path in files
+            ]
         )
         if labels.size:
             num_classes = int(labels.max()) + 1
@@ -251,13 +254,32 @@ def _read_labels(images_path, labels_path, num_images):
             f"{images_path!r}: expected {expected!r} (optionally .gz) in the "
             f"same directory. " + format_received(with_labels=True)
         )
-    labels = read_idx(labels_path, expected_ndim=1)
+    labels = _check_label_values(
+        read_idx(labels_path, expected_ndim=1), labels_path
+    )
     if len(labels) != num_images:
         raise ValueError(
             f"IDX labels file {labels_path!r} has {len(labels)} labels, "
             f"expected {num_images}, one per image of {images_path!r}."
         )
     return labels.astype("int32")
+
+
+def _check_label_values(labels, path):
+    """Class ids must be non-negative integers (the class count is max + 1)."""
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"IDX labels file {path!r} holds {labels.dtype} values; class "
+            "labels must be integers (type code 0x08). "
+            + format_received(path=path)
+        )
+    if labels.size and labels.min() < 0:
+        raise ValueError(
+            f"IDX labels file {path!r} holds the negative label "
+            f"{int(labels.min())}; class labels must be >= 0. "
+            + format_received(path=path)
+        )
+    return labels
 
 
 def _find(data_dir, prefix, kind, ndim):

@@ -22,6 +22,7 @@ def _parse(argv):
     parser.add_argument("--directory", required=True)
     parser.add_argument("--quantize", choices=("float16", "int8"))
     parser.add_argument("--representative")
+    parser.add_argument("--labels")
     return parser.parse_args(argv)
 
 
@@ -41,6 +42,7 @@ def main(argv=None):
     representative = None
     if args.representative:
         representative = np.load(args.representative)
+    labels = np.load(args.labels) if args.labels else None
     try:
         tensorflow_exporter.export_and_verify(
             generator,
@@ -50,6 +52,7 @@ def main(argv=None):
             card_fields=card_fields,
             quantize=args.quantize,
             representative=representative,
+            labels=labels,
         )
     except (ExportParityError, ValueError) as error:
         with open(args.error_file, "w", encoding="utf-8") as handle:

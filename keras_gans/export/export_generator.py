@@ -42,12 +42,16 @@ def export_generator(
 
     - `saved_model/`: a TensorFlow SavedModel whose `serving_default`
       signature takes `latent` float32 `(None, latent_dim)` and returns
-      `images` float32 `(None, H, W, C)` in [-1, 1];
+      `images` float32 `(None, H, W, C)` in [-1, 1]; a conditional
+      generator's signature also takes `label` int32 `(None,)`, class ids
+      in `[0, num_classes)`;
     - `generator.tflite`: the same signature converted for LiteRT;
-    - `model_card.json`: what the model is and how faithful the export is.
+    - `model_card.json`: what the model is and how faithful the export is
+      (`num_classes` is `null` for unconditional generators).
 
     Both files are run on the parity latents `gan.latents_for(8, seed=0)`
-    and compared with `gan.generate_from_latents` on the current backend.
+    (and labels `gan.labels_for(8)` for a conditional generator) and
+    compared with `gan.generate_from_latents` on the current backend.
     The SavedModel and a float32 TFLite file must be within 1e-4 (max abs
     error); a quantized file's error is measured and recorded. Files are
     verified in a staging folder before being moved into `directory`, so a
@@ -72,10 +76,13 @@ def export_generator(
         representative_latents: only with `quantize="int8"`: calibration
             latents, either a float32 array `(N, latent_dim)` or an int N
             (N prior draws, seeded so they differ from the parity latents).
+            A conditional generator is calibrated on the class-balanced
+            labels `labels_for(N)`.
 
     Returns:
-        The model card as a dict: `variant`, `latent_dim`, `image_shape`,
-        `value_range`, `dataset`, `epochs`, `steps` (generator updates),
+        The model card as a dict: `variant`, `latent_dim`, `num_classes`,
+        `image_shape`, `value_range`, `dataset`, `epochs`, `steps`
+        (generator updates),
         `quantize`, `quantization`, `files` (paths and sizes in bytes),
         `export_errors` (`saved_model_max_abs_error`,
         `tflite_max_abs_error`), `keras_version`, `trained_backend`, ...
@@ -181,7 +188,11 @@ def _export(
     latents = gan.latents_for(
         model_card.PARITY_COUNT, seed=model_card.PARITY_SEED
     )
-    reference = gan.generate_from_latents(latents)
+    labels = gan.labels_for(model_card.PARITY_COUNT)
+    if labels is None:
+        reference = gan.generate_from_latents(latents)
+    else:
+        reference = gan.generate_from_latents(latents, labels=labels)
     card_fields = _card_fields(gan, dataset, epochs, trained_backend)
     os.makedirs(directory, exist_ok=True)
     if keras.backend.backend() == "tensorflow":
@@ -198,6 +209,7 @@ def _export(
         card_fields=card_fields,
         quantize=quantize,
         representative=representative,
+        labels=labels,
     )
 
 
@@ -280,6 +292,9 @@ def _generator_steps(gan):
 def _card_fields(gan, dataset, epochs, trained_backend):
     latent_dim = int(gan.latent_dim)
     image_shape = [int(d) for d in gan.image_shape]
+    inputs = {model_card.INPUT_NAME: [None, latent_dim]}
+    if gan.uses_labels:
+        inputs[model_card.LABEL_NAME] = [None]
     return {
         "format_version": model_card.CARD_FORMAT_VERSION,
         "variant": type(gan).__name__,
@@ -287,6 +302,7 @@ def _card_fields(gan, dataset, epochs, trained_backend):
         # The exported network is the EMA generator when this is set.
         "ema_decay": getattr(gan, "ema_decay", None),
         "latent_dim": latent_dim,
+        "num_classes": gan.num_classes,
         "image_shape": image_shape,
         "value_range": list(model_card.VALUE_RANGE),
         "dataset": dataset,
@@ -298,7 +314,7 @@ def _card_fields(gan, dataset, epochs, trained_backend):
         "reference_backend": keras.backend.backend(),
         "signature": {
             "name": model_card.SIGNATURE_KEY,
-            "inputs": {model_card.INPUT_NAME: [None, latent_dim]},
+            "inputs": inputs,
             "outputs": {model_card.OUTPUT_NAME: [None] + image_shape},
         },
     }

@@ -14,13 +14,19 @@ CARD_FILE = "model_card.json"
 OWNED_NAMES = (SAVED_MODEL_DIR, TFLITE_FILE, CARD_FILE)
 
 # The serving signature: one float32 input `latent` (N, latent_dim) and one
-# float32 output `images` (N, H, W, C) in [-1, 1].
+# float32 output `images` (N, H, W, C) in [-1, 1]. Conditional generators
+# take a second input, `label` int32 (N,), class ids in [0, num_classes).
 SIGNATURE_KEY = "serving_default"
 INPUT_NAME = "latent"
+LABEL_NAME = "label"
 OUTPUT_NAME = "images"
+# SavedModel variable collection holding num_classes (conditional only), so
+# a SavedModel describes itself without its model card.
+NUM_CLASSES_COLLECTION = "keras_gans_num_classes"
 VALUE_RANGE = (-1.0, 1.0)
 
-# Parity check: the latents `AdversarialModel.latents_for(8, seed=0)` draws.
+# Parity check: the latents `AdversarialModel.latents_for(8, seed=0)` draws
+# (and, for conditional generators, the labels `labels_for(8)`).
 PARITY_COUNT = 8
 PARITY_SEED = 0
 FLOAT32_TOLERANCE = 1e-4

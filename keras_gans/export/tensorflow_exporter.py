@@ -15,6 +15,7 @@ import numpy as np
 from keras_gans.export import model_card
 from keras_gans.export.export_parity_error import ExportParityError
 from keras_gans.export.litert_generator import LiteRTGenerator
+from keras_gans.utils.labels import default_labels
 
 
 def _require_tensorflow_backend():
@@ -27,46 +28,85 @@ def _require_tensorflow_backend():
         )
 
 
-def write_saved_model(generator, path, latent_dim):
+def _input_signature(latent_dim, num_classes):
+    specs = [
+        keras.InputSpec(
+            shape=(None, latent_dim),
+            dtype="float32",
+            name=model_card.INPUT_NAME,
+        )
+    ]
+    if num_classes is not None:
+        specs.append(
+            keras.InputSpec(
+                shape=(None,), dtype="int32", name=model_card.LABEL_NAME
+            )
+        )
+    return specs
+
+
+def write_saved_model(generator, path, latent_dim, num_classes=None):
     """Writes `generator` as a SavedModel with one serving signature.
 
     The endpoint is registered as `serve` (Keras' own name for it, so
     `tf.saved_model.load(path).serve(z)` works); `ExportArchive` also
     publishes the first endpoint as the `serving_default` signature, which
-    takes `latent` float32 `(None, latent_dim)` and returns `images`.
+    takes `latent` float32 `(None, latent_dim)` and returns `images`. A
+    conditional generator (`num_classes` set) also takes `label` int32
+    `(None,)`, and the SavedModel keeps `num_classes` in the variable
+    collection `model_card.NUM_CLASSES_COLLECTION`.
     """
     _require_tensorflow_backend()
 
-    def serve(latent):
-        images = generator(latent, training=False)
-        return {model_card.OUTPUT_NAME: keras.ops.cast(images, "float32")}
+    if num_classes is None:
+
+        def serve(latent):
+            images = generator(latent, training=False)
+            return {model_card.OUTPUT_NAME: keras.ops.cast(images, "float32")}
+
+    else:
+
+        def serve(latent, label):
+            images = generator([latent, label], training=False)
+            return {model_card.OUTPUT_NAME: keras.ops.cast(images, "float32")}
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
     archive.add_endpoint(
         "serve",
         serve,
-        input_signature=[
-            keras.InputSpec(
-                shape=(None, latent_dim),
-                dtype="float32",
-                name=model_card.INPUT_NAME,
-            )
-        ],
+        input_signature=_input_signature(latent_dim, num_classes),
     )
+    if num_classes is not None:
+        archive.add_variable_collection(
+            model_card.NUM_CLASSES_COLLECTION,
+            [
+                keras.Variable(
+                    num_classes,
+                    dtype="int32",
+                    trainable=False,
+                    name="num_classes",
+                )
+            ],
+        )
     archive.write_out(path, verbose=False)
 
 
-def run_saved_model(path, latents):
+def run_saved_model(path, latents, labels=None):
     """Runs the `serving_default` signature of a SavedModel on `latents`."""
     import tensorflow as tf
 
     signature = tf.saved_model.load(path).signatures[model_card.SIGNATURE_KEY]
-    outputs = signature(**{model_card.INPUT_NAME: tf.constant(latents)})
+    inputs = {model_card.INPUT_NAME: tf.constant(latents)}
+    if labels is not None:
+        inputs[model_card.LABEL_NAME] = tf.constant(labels, dtype=tf.int32)
+    outputs = signature(**inputs)
     return outputs[model_card.OUTPUT_NAME].numpy()
 
 
-def convert_to_tflite(saved_model_path, quantize=None, representative=None):
+def convert_to_tflite(
+    saved_model_path, quantize=None, representative=None, num_classes=None
+):
     """Converts the SavedModel's serving signature to TFLite bytes.
 
     This is the path Keras' own `format="litert"` export takes
@@ -81,6 +121,8 @@ def convert_to_tflite(saved_model_path, quantize=None, representative=None):
         representative: optional float32 latents `(N, latent_dim)` used to
             calibrate int8 activation ranges. Inputs and outputs stay
             float32, and ops without an int8 kernel fall back to float.
+        num_classes: for a conditional generator: calibration uses the
+            class-balanced labels `default_labels(N, num_classes)`.
 
     Returns:
         The `.tflite` flatbuffer as bytes.
@@ -96,12 +138,26 @@ def convert_to_tflite(saved_model_path, quantize=None, representative=None):
     elif quantize == "int8":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         if representative is not None:
-            # One latent per calibration step, as the converter expects a
-            # list with one array per model input.
-            converter.representative_dataset = lambda: (
-                [row[None, :]] for row in representative
+            converter.representative_dataset = _calibration_inputs(
+                representative, num_classes
             )
     return converter.convert()
+
+
+def _calibration_inputs(representative, num_classes):
+    """A representative dataset: one sample per step, inputs by name."""
+    labels = None
+    if num_classes is not None:
+        labels = default_labels(len(representative), num_classes)
+
+    def samples():
+        for i, row in enumerate(representative):
+            inputs = {model_card.INPUT_NAME: row[None, :]}
+            if labels is not None:
+                inputs[model_card.LABEL_NAME] = labels[i : i + 1]
+            yield inputs
+
+    return samples
 
 
 def max_abs_error(outputs, reference, what):
@@ -154,6 +210,7 @@ def export_and_verify(
     card_fields,
     quantize=None,
     representative=None,
+    labels=None,
 ):
     """Writes and verifies the three artifacts; returns the model card.
 
@@ -167,9 +224,11 @@ def export_and_verify(
         latents: float32 parity latents `(N, latent_dim)`.
         reference: the Keras generator's images for `latents`, possibly
             computed on another backend.
-        card_fields: dict of descriptive card entries (variant, dataset...).
+        card_fields: dict of descriptive card entries (variant, dataset...);
+            its `num_classes` (not `None`) makes the export conditional.
         quantize: `None`, `"float16"` or `"int8"`.
         representative: optional int8 calibration latents.
+        labels: int32 parity labels `(N,)` of a conditional generator.
 
     Returns:
         The model card dict (also written to `model_card.json`).
@@ -181,24 +240,31 @@ def export_and_verify(
     """
     _require_tensorflow_backend()
     latent_dim = int(latents.shape[1])
+    num_classes = card_fields.get("num_classes")
     reference = np.asarray(reference, dtype="float32")
     os.makedirs(directory, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".export-staging-", dir=directory)
     try:
         saved_model_path = os.path.join(staging, model_card.SAVED_MODEL_DIR)
-        write_saved_model(generator, saved_model_path, latent_dim)
+        write_saved_model(generator, saved_model_path, latent_dim, num_classes)
         saved_model_error = max_abs_error(
-            run_saved_model(saved_model_path, latents), reference, "SavedModel"
+            run_saved_model(saved_model_path, latents, labels),
+            reference,
+            "SavedModel",
         )
         _check_error(saved_model_error, "SavedModel", quantize)
 
         tflite_path = os.path.join(staging, model_card.TFLITE_FILE)
         with open(tflite_path, "wb") as handle:
             handle.write(
-                convert_to_tflite(saved_model_path, quantize, representative)
+                convert_to_tflite(
+                    saved_model_path, quantize, representative, num_classes
+                )
             )
         tflite_error = max_abs_error(
-            LiteRTGenerator(tflite_path)(latents), reference, "TFLite file"
+            LiteRTGenerator(tflite_path)(latents, labels),
+            reference,
+            "TFLite file",
         )
         if quantize is None:
             _check_error(tflite_error, "float32 TFLite file", quantize)
@@ -226,6 +292,11 @@ def export_and_verify(
                     f"numpy.random.default_rng({model_card.PARITY_SEED})"
                     f".standard_normal(({model_card.PARITY_COUNT}, "
                     f"{latent_dim}))"
+                ),
+                **(
+                    {}
+                    if labels is None
+                    else {"labels": [int(label) for label in labels]}
                 ),
             },
             export_backend=keras.backend.backend(),

@@ -46,6 +46,7 @@ def export_in_tensorflow_process(
     card_fields,
     quantize=None,
     representative=None,
+    labels=None,
 ):
     """Same contract as `tensorflow_exporter.export_and_verify`.
 
@@ -79,6 +80,10 @@ def export_in_tensorflow_process(
             paths["representative"] = os.path.join(work, "representative.npy")
             np.save(paths["representative"], representative)
             command += ["--representative", paths["representative"]]
+        if labels is not None:
+            paths["labels"] = os.path.join(work, "labels.npy")
+            np.save(paths["labels"], np.asarray(labels, dtype="int32"))
+            command += ["--labels", paths["labels"]]
         result = subprocess.run(
             command,
             env=_child_environment(),

@@ -1,3 +1,5 @@
+from keras_gans.models.acgan import ACGAN
+from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.lsgan import LSGAN

@@ -158,13 +158,16 @@ def run(args, build_model):
         batch_size=args.batch_size,
         data_dir=args.data_dir,
         image_shape=args.image_shape,
+        with_labels=getattr(args, "with_labels", False),
         seed=args.seed,
     )
     checkpoint = callbacks.TrainingCheckpoint(
         os.path.join(args.run_dir, "checkpoints")
     )
     gan, initial_epoch = _model_and_epoch(args, build_model, checkpoint)
-    grids = callbacks.SampleGrid(os.path.join(args.run_dir, "samples"))
+    grids = callbacks.SampleGrid(
+        os.path.join(args.run_dir, "samples"), **_grid_layout(gan)
+    )
     start = time.perf_counter()
     if initial_epoch < args.epochs:
         gan.fit(
@@ -198,10 +201,8 @@ def run(args, build_model):
             dataset=args.dataset,
             epochs=args.epochs,
         )
-        save_grid(
-            gan.generate(64, seed=args.seed),
-            os.path.join(args.out, "samples.png"),
-        )
+        images, rows = final_samples(gan, args.seed)
+        save_grid(images, os.path.join(args.out, "samples.png"), rows=rows)
         summary["out"] = args.out
         summary["export_errors"] = card["export_errors"]
     with open(os.path.join(args.run_dir, "summary.json"), "w") as f:
@@ -242,6 +243,41 @@ def main(
     resolve(args, recipe, dataset_defaults)
     run(args, build_model)
     return 0
+
+
+# A conditional model's grids show this many classes, one per row, and
+# this many samples of each.
+GRID_CLASSES = 10
+GRID_PER_CLASS = 10
+
+
+def _grid_layout(gan):
+    """`SampleGrid` size: 64 samples, or one row per class (conditional).
+
+    `generate(n)` draws the class-balanced labels in ascending blocks, so
+    `n = rows * GRID_PER_CLASS` fills row `r` with class `r` when there are
+    `rows` classes (with more classes, a row spans several).
+    """
+    if not gan.uses_labels:
+        return {}
+    rows = min(gan.num_classes, GRID_CLASSES)
+    return {"n": rows * GRID_PER_CLASS, "rows": rows}
+
+
+def final_samples(gan, seed):
+    """`(images, rows)` of the exported `samples.png`.
+
+    Unconditional: 64 samples in a square grid. Conditional: the first
+    `GRID_CLASSES` classes, one row each with `GRID_PER_CLASS` samples
+    (a 10x10 grid for ten classes).
+    """
+    if not gan.uses_labels:
+        return gan.generate(64, seed=seed), None
+    import numpy as np
+
+    rows = min(gan.num_classes, GRID_CLASSES)
+    labels = np.repeat(np.arange(rows, dtype="int32"), GRID_PER_CLASS)
+    return gan.generate(len(labels), labels=labels, seed=seed), rows
 
 
 def _verbosity(verbose):

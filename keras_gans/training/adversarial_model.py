@@ -12,9 +12,15 @@ from keras_gans.training.drivers import get_driver
 from keras_gans.training.optimizer_group import OptimizerGroup
 from keras_gans.training.phase import Phase
 from keras_gans.utils import data_checks
+from keras_gans.utils.labels import check_labels
+from keras_gans.utils.labels import check_num_classes
+from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
+
+
+FAKE_LABEL_MODES = ("real", "uniform")
 
 
 def default_optimizer():
@@ -59,6 +65,12 @@ def _check_non_negative(name, value):
     return float(value)
 
 
+def _check_num_classes(num_classes):
+    if num_classes is None:
+        return None
+    return check_num_classes(num_classes)
+
+
 def _resolve_augment(augment):
     if augment is None or isinstance(augment, keras.layers.Layer):
         return augment
@@ -94,11 +106,21 @@ class AdversarialModel(keras.Model):
     torch autograd) and applies that network's own optimizer. Subclasses
     change the game by overriding the loss methods or `train_phases()`.
 
+    Conditional models (`num_classes` set) train on `(images, labels)` data
+    and call the generator on `[latents, labels]`; what the discriminator
+    sees is `discriminator_inputs(images, labels)` (the images alone by
+    default, `[images, labels]` for a cGAN discriminator). A discriminator
+    may return `[scores, class_logits]` (ACGAN); the base losses use the
+    scores and hand the logits to `discriminator_class_loss` and
+    `generator_class_loss`.
+
     Args:
         generator: Keras model mapping latents `(N, latent_dim)` to images
-            `(N, H, W, C)` in [-1, 1].
-        discriminator: Keras model mapping images to one raw score per
-            image, `(N, 1)` (a logit for BCE losses).
+            `(N, H, W, C)` in [-1, 1]; for a conditional model, mapping
+            `[latents, labels]` (int labels of shape `(N,)`) to images.
+        discriminator: Keras model mapping `discriminator_inputs(images,
+            labels)` to one raw score per image, `(N, 1)` (a logit for BCE
+            losses), or to `[scores, class_logits]`.
         latent_dim: size of the latent vector.
         d_steps: discriminator updates per generator update (n_critic).
         seed: seed of the model's latent-noise `SeedGenerator`.
@@ -122,6 +144,16 @@ class AdversarialModel(keras.Model):
             `keras_gans.layers.DiffAugment` (adaptive when it has a
             `target`) or a policy string such as
             `"translation,cutout,color"`.
+        num_classes: number of label classes of a conditional model
+            (>= 2); `None` (default) for an unconditional one.
+        fake_labels: labels of the generated half of each training batch
+            of a conditional model. `"real"` (default): the real batch's
+            own labels, so fakes follow the data's class frequencies and
+            both halves of D's batch show the same classes; nothing random
+            is drawn, which keeps it trivially replica-safe. `"uniform"`:
+            uniform random classes from the model's seed generator (a
+            different slice per replica, like the latents), as in the
+            ACGAN paper; useful when the data's classes are imbalanced.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -147,9 +179,15 @@ class AdversarialModel(keras.Model):
         r1_interval=1,
         clip_value=None,
         augment=None,
+        num_classes=None,
+        fake_labels="real",
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.num_classes = _check_num_classes(num_classes)
+        self.fake_labels = check_choice(
+            "fake_labels", fake_labels, FAKE_LABEL_MODES
+        )
         self.latent_dim = check_positive_int("latent_dim", latent_dim)
         self.d_steps = check_positive_int("d_steps", d_steps)
         self.seed = seed
@@ -216,10 +254,16 @@ class AdversarialModel(keras.Model):
             return self.ema_generator
         return self.generator
 
+    @property
+    def uses_labels(self):
+        """Whether the model is conditional (trains on and draws labels)."""
+        return self.num_classes is not None
+
     def build(self, input_shape=None):
         self.built = True
 
     def call(self, z, training=False):
+        # `z` is `[latents, labels]` for a conditional model.
         return self.generator(z, training=training)
 
     def compile(
@@ -299,47 +343,105 @@ class AdversarialModel(keras.Model):
                 f"Call `{type(self).__name__}.compile()` before `fit()`."
             )
         data_checks.check_training_data(
-            x, y, self.image_shape, uses_labels=self.uses_labels
+            x,
+            y,
+            self.image_shape,
+            uses_labels=self.uses_labels,
+            num_classes=self.num_classes,
         )
+        if self.uses_labels and data_checks.is_dataset(x):
+            x = data_checks.with_label_range_check(x, self.num_classes)
         if data_checks.is_dataset(x):
             # A tf.data pipeline shuffles itself; Keras' default
             # `shuffle=True` would only print a warning about it.
             kwargs.setdefault("shuffle", False)
         return super().fit(x, y, *args, **kwargs)
 
-    def generate(self, n, seed=None, batch_size=256):
+    def generate(self, n, labels=None, seed=None, batch_size=256):
         """Samples `n` images in [-1, 1] as a float32 NumPy array.
 
         Args:
             n: number of images.
+            labels: conditional models only: the class of each image, one
+                int for all or an int array of shape `(n,)` in
+                `[0, num_classes)`. `None` uses `labels_for(n)`: every class
+                equally often in ascending blocks (`floor(i * num_classes /
+                n)`), so `generate(10 * num_classes)` tiled with
+                `num_classes` rows shows one class per row. Must be `None`
+                for unconditional models.
             seed: int seed of the latent draw (same seed, same latents, on
-                every backend); `None` draws fresh latents.
+                every backend); `None` draws fresh latents. Pass it by
+                keyword.
             batch_size: generator batch size.
 
         Returns:
             `np.ndarray` of shape `(n,) + image_shape`.
+
+        Raises:
+            ValueError: for a non-positive `n`, or bad `labels` (float or
+                bool dtype, wrong length, out of range, or given to an
+                unconditional model), naming the value received.
+
+        Example:
+
+        ```python
+        sevens = cgan.generate(16, labels=7, seed=0)
+        grid = cgan.generate(100, seed=0)  # 10 of each class, in order
+        images = dcgan.generate(16, seed=0)
+        ```
         """
         n = check_positive_int("n", n)
+        labels = self.labels_for(n, labels)
         z = self.latents_for(n, seed)
-        return self.generate_from_latents(z, batch_size=batch_size)
+        if labels is None:
+            return self.generate_from_latents(z, batch_size=batch_size)
+        return self.generate_from_latents(
+            z, batch_size=batch_size, labels=labels
+        )
 
     def latents_for(self, n, seed=None):
-        """The NumPy latents `generate(n, seed)` uses."""
+        """The NumPy latents `generate(n, seed=seed)` uses."""
         rng = np.random.default_rng(seed)
         return rng.standard_normal((n, self.latent_dim)).astype("float32")
 
-    def generate_from_latents(self, z, batch_size=256):
-        """Runs the sampling generator on latents `z` in inference mode."""
+    def labels_for(self, n, labels=None):
+        """The int32 labels `generate(n, labels)` uses (validated).
+
+        Returns `None` for an unconditional model (which takes no labels).
+
+        Raises:
+            ValueError: as `generate()` for bad `labels`.
+        """
+        if not self.uses_labels:
+            if labels is not None:
+                raise ValueError(
+                    f"`labels` are only for conditional models; this "
+                    f"{type(self).__name__} is unconditional. To seed the "
+                    "latents pass `seed=` by keyword. "
+                    + format_received(labels=labels)
+                )
+            return None
+        return check_labels(labels, n, self.num_classes)
+
+    def generate_from_latents(self, z, batch_size=256, labels=None):
+        """Runs the sampling generator on latents `z` in inference mode.
+
+        `labels` (conditional models) are validated like `generate()`'s,
+        with one label per latent; `None` uses `labels_for(len(z))`.
+        """
+        labels = self.labels_for(len(z), labels)
         outputs = []
         for start in range(0, len(z), batch_size):
-            batch = ops.convert_to_tensor(z[start : start + batch_size])
-            images = self.sampling_generator(batch, training=False)
+            inputs = ops.convert_to_tensor(z[start : start + batch_size])
+            if labels is not None:
+                batch_labels = labels[start : start + batch_size]
+                inputs = [inputs, ops.convert_to_tensor(batch_labels)]
+            images = self.sampling_generator(inputs, training=False)
             outputs.append(ops.convert_to_numpy(images))
         return np.concatenate(outputs, axis=0).astype("float32")
 
     # ------------------------------------------------- training (override)
 
-    uses_labels = False
     default_loss = "non_saturating"
 
     def default_optimizers(self):
@@ -405,9 +507,63 @@ class AdversarialModel(keras.Model):
         )
         return ops.take(z, replica_id, axis=0)
 
+    def sample_fake_labels(self, labels):
+        """Labels of the generated half of a training batch (see `fake_labels`).
+
+        `None` for an unconditional model, which draws nothing, so its
+        noise stream is the same as without label support.
+        """
+        if not self.uses_labels:
+            return None
+        if self.fake_labels == "real":
+            return labels
+        batch_size = ops.shape(labels)[0]
+        num_replicas, replica_id = self._driver.replica_info()
+        # As in sample_latents: one slice per replica of a shared draw.
+        shape = (batch_size,)
+        if num_replicas > 1:
+            shape = (num_replicas, batch_size)
+        drawn = keras.random.randint(
+            shape, 0, self.num_classes, dtype="int32", seed=self.seed_generator
+        )
+        if num_replicas > 1:
+            drawn = ops.take(drawn, replica_id, axis=0)
+        return drawn
+
+    def generator_inputs(self, z, labels):
+        """What the generator is called on: `z`, or `[z, labels]`."""
+        if not self.uses_labels:
+            return z
+        return [z, labels]
+
+    def generate_batch(self, batch_size, labels, training=True):
+        """A batch of fakes from fresh training latents (and `labels`)."""
+        z = self.sample_latents(batch_size)
+        inputs = self.generator_inputs(z, labels)
+        return self.generator(inputs, training=training)
+
     def discriminator_inputs(self, images, labels):
         """What the discriminator is called on (conditional models add labels)."""
         return images
+
+    def discriminate(self, images, labels):
+        """`(scores, class_logits or None)` of the discriminator in training."""
+        outputs = self.discriminator(
+            self.discriminator_inputs(images, labels), training=True
+        )
+        if isinstance(outputs, (list, tuple)):
+            return outputs[0], outputs[1]
+        return outputs, None
+
+    def discriminator_class_loss(
+        self, real_logits, labels, fake_logits, fake_labels
+    ):
+        """Extra D loss on class logits (ACGAN); `None` adds nothing."""
+        return None
+
+    def generator_class_loss(self, fake_logits, fake_labels):
+        """Extra G loss on class logits (ACGAN); `None` adds nothing."""
+        return None
 
     def augment_images(self, images):
         """The differentiable augmentation shown to D (identity if none)."""
@@ -417,18 +573,18 @@ class AdversarialModel(keras.Model):
 
     def discriminator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
-        fakes = ops.stop_gradient(
-            self.generator(self.sample_latents(batch_size), training=True)
-        )
+        fake_labels = self.sample_fake_labels(labels)
+        fakes = ops.stop_gradient(self.generate_batch(batch_size, fake_labels))
         real_inputs = self.augment_images(images)
         fake_inputs = self.augment_images(fakes)
-        real_scores = self.discriminator(
-            self.discriminator_inputs(real_inputs, labels), training=True
-        )
-        fake_scores = self.discriminator(
-            self.discriminator_inputs(fake_inputs, labels), training=True
-        )
+        real_scores, real_logits = self.discriminate(real_inputs, labels)
+        fake_scores, fake_logits = self.discriminate(fake_inputs, fake_labels)
         loss = self.gan_loss.discriminator_loss(real_scores, fake_scores)
+        class_loss = self.discriminator_class_loss(
+            real_logits, labels, fake_logits, fake_labels
+        )
+        if class_loss is not None:
+            loss = loss + class_loss
         loss = loss + self.discriminator_penalty(real_inputs, fake_inputs, labels)
         if hasattr(self, "aug_p_tracker"):
             self.aug_p_tracker.update_state(
@@ -489,18 +645,20 @@ class AdversarialModel(keras.Model):
 
     def generator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
-        fakes = self.generator(self.sample_latents(batch_size), training=True)
-        fake_scores = self.discriminator(
-            self.discriminator_inputs(self.augment_images(fakes), labels),
-            training=True,
+        fake_labels = self.sample_fake_labels(labels)
+        fakes = self.generate_batch(batch_size, fake_labels)
+        fake_scores, fake_logits = self.discriminate(
+            self.augment_images(fakes), fake_labels
         )
         real_scores = None
         if self.gan_loss.generator_needs_real:
-            real_scores = self.discriminator(
-                self.discriminator_inputs(self.augment_images(images), labels),
-                training=True,
+            real_scores, _ = self.discriminate(
+                self.augment_images(images), labels
             )
         loss = self.gan_loss.generator_loss(fake_scores, real_scores)
+        class_loss = self.generator_class_loss(fake_logits, fake_labels)
+        if class_loss is not None:
+            loss = loss + class_loss
         self.g_loss_tracker.update_state(loss)
         return loss
 
@@ -539,6 +697,16 @@ class AdversarialModel(keras.Model):
         images = ops.convert_to_tensor(images, dtype=self.compute_dtype)
         if labels is not None:
             labels = ops.cast(ops.convert_to_tensor(labels), "int32")
+            if self.uses_labels:
+                # (N, 1) label columns from data loaders become (N,).
+                labels = ops.reshape(labels, (-1,))
+        elif self.uses_labels:
+            raise ValueError(
+                f"{type(self).__name__} is conditional: its training batches "
+                "must be (images, labels) tuples or dicts with 'labels' "
+                "(e.g. keras_gans.data.load(..., with_labels=True)). "
+                + format_received(labels=None)
+            )
         return images, labels
 
     def _member_optimizer(self, key):
@@ -560,6 +728,13 @@ class AdversarialModel(keras.Model):
         check_image_shape(
             self.generator.output_shape[1:], name="generator output shape"
         )
+        inputs = getattr(self.generator, "inputs", None)
+        if self.uses_labels and inputs is not None and len(inputs) != 2:
+            found = f"a model with {len(inputs)} inputs"
+            raise ValueError(
+                "A conditional model's generator must take two inputs, "
+                "[latents, labels]. " + format_received(generator=found)
+            )
 
     def _all_seed_generators(self):
         generators = []
@@ -607,6 +782,8 @@ class AdversarialModel(keras.Model):
                     if self.augment is None
                     else keras.saving.serialize_keras_object(self.augment)
                 ),
+                "num_classes": self.num_classes,
+                "fake_labels": self.fake_labels,
             }
         )
         return config

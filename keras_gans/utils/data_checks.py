@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from keras_gans.utils.labels import check_labels
 from keras_gans.utils.validation import format_received
 
 # Tolerance for images that were scaled to [-1, 1] with float round-off.
@@ -34,25 +35,63 @@ def check_image_array(x, image_shape, name="x"):
         )
 
 
-def check_labels_array(y, num_images, name="y"):
-    if not np.issubdtype(y.dtype, np.integer):
+def check_labels_array(y, num_images, name="y", num_classes=None):
+    """Validates NumPy class labels: integer dtype, one per image, in range.
+
+    Args:
+        y: the labels, shape `(N,)` or `(N, 1)`.
+        num_images: the number of images `N`.
+        name: argument name used in error messages.
+        num_classes: if given, labels must lie in `[0, num_classes)`.
+
+    Raises:
+        ValueError: naming `name` and the offending dtype, shape or value.
+    """
+    if y.dtype == object or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(
             f"`{name}` must hold integer class labels. "
             + format_received(**{f"{name}.dtype": str(y.dtype)})
         )
-    if y.shape[0] != num_images:
+    if y.ndim == 0 or y.shape[0] != num_images:
         raise ValueError(
             f"`{name}` must have one label per image ({num_images}). "
             + format_received(**{f"{name}.shape": y.shape})
         )
+    if num_classes is not None:
+        # A (N, 1) column is accepted like (N,); anything wider is not.
+        flat = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+        check_labels(flat, num_images, num_classes, name=name)
+
+
+def _split_spec(spec):
+    """`(images_spec, labels_spec or None)` of a dataset's element spec."""
+    if isinstance(spec, dict):
+        return spec.get("images"), spec.get("labels")
+    if isinstance(spec, (tuple, list)):
+        return spec[0], spec[1] if len(spec) > 1 else None
+    return spec, None
+
+
+def _check_dataset_labels(dataset):
+    _, labels = _split_spec(dataset.element_spec)
+    if labels is None:
+        raise ValueError(
+            "A conditional model trains on (images, labels) batches: the "
+            "dataset must yield (images, labels) tuples or dicts with "
+            "'images' and 'labels' (keras_gans.data.load(..., "
+            "with_labels=True) does). "
+            + format_received(element_spec=dataset.element_spec)
+        )
+    dtype = getattr(labels, "dtype", None)
+    if dtype is not None and not dtype.is_integer:
+        raise ValueError(
+            "The dataset's labels must be integer class ids. "
+            + format_received(labels_dtype=dtype.name)
+        )
 
 
 def _check_dataset(dataset, image_shape):
-    spec = dataset.element_spec
-    if isinstance(spec, dict):
-        spec = spec.get("images")
-    elif isinstance(spec, (tuple, list)):
-        spec = spec[0]
+    spec, _ = _split_spec(dataset.element_spec)
     shape = getattr(spec, "shape", None)
     dtype = getattr(spec, "dtype", None)
     if shape is None:
@@ -83,14 +122,78 @@ def is_dataset(x):
     return isinstance(x, tf.data.Dataset)
 
 
-def check_training_data(x, y, image_shape, uses_labels=False):
-    """Raises a clear `ValueError` for data `fit()` cannot train on."""
+def check_training_data(x, y, image_shape, uses_labels=False, num_classes=None):
+    """Raises a clear `ValueError` for data `fit()` cannot train on.
+
+    Args:
+        x: what `fit()` received as `x` (an array or a `tf.data.Dataset`;
+            other inputs are left to Keras).
+        y: what `fit()` received as `y` (labels for arrays).
+        image_shape: the model's image shape.
+        uses_labels: whether the model is conditional: arrays then need
+            `y` and datasets need (images, labels) elements.
+        num_classes: labels of arrays must lie in `[0, num_classes)`.
+    """
     if x is None:
         raise ValueError("`fit()` needs training images. Received: x=None")
     if isinstance(x, np.ndarray):
         check_image_array(x, image_shape)
+        if y is None and uses_labels:
+            raise ValueError(
+                "A conditional model trains on labelled images: call "
+                "`fit(images, labels)` with integer labels of shape (N,). "
+                + format_received(y=None)
+            )
         if y is not None:
-            check_labels_array(np.asarray(y), len(x))
+            check_labels_array(
+                np.asarray(y),
+                len(x),
+                num_classes=num_classes if uses_labels else None,
+            )
         return
     if is_dataset(x):
         _check_dataset(x, image_shape)
+        if uses_labels:
+            _check_dataset_labels(x)
+
+
+def with_label_range_check(dataset, num_classes):
+    """`dataset` with every batch's labels asserted to be in range.
+
+    A label outside `[0, num_classes)` would index past the label
+    embeddings: TensorFlow and torch fail with an opaque gather error and
+    JAX silently clamps it to the last class. The check runs in the tf.data
+    pipeline, so it works on every Keras backend, and fails with an
+    `InvalidArgumentError` quoting the offending labels.
+    """
+    import tensorflow as tf
+
+    message = (
+        f"Labels must be class ids in [0, {num_classes}) for a model with "
+        f"num_classes={num_classes}. Received: labels="
+    )
+
+    def check(labels):
+        labels = tf.convert_to_tensor(labels)
+        checks = [
+            tf.debugging.assert_non_negative(
+                labels, message=message, summarize=16
+            ),
+            tf.debugging.assert_less(
+                labels,
+                tf.cast(num_classes, labels.dtype),
+                message=message,
+                summarize=16,
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            return tf.identity(labels)
+
+    def check_element(*element):
+        if len(element) == 1 and isinstance(element[0], dict):
+            element = dict(element[0])
+            element["labels"] = check(element["labels"])
+            return element
+        return (element[0], check(element[1])) + tuple(element[2:])
+
+    return dataset.map(check_element)

@@ -197,6 +197,26 @@ def test_label_count_mismatch(tmp_path):
         data.load("mnist-idx", data_dir=str(tmp_path), with_labels=True)
 
 
+@pytest.mark.parametrize(
+    "labels, type_code, match",
+    [
+        (np.array([0, 1, -2, 1, 0]), 0x0B, "negative label -2"),
+        (np.array([0.0, 1.5, 2.0, 1.0, 0.0]), 0x0D, "float32 values"),
+    ],
+)
+def test_labels_must_be_non_negative_integers(
+    tmp_path, labels, type_code, match
+):
+    make_idx_set(tmp_path, "train", 5, fill=1, labels=False)
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(
+        idx_bytes(labels, type_code)
+    )
+    with pytest.raises(ValueError, match=match):
+        data.load("mnist-idx", data_dir=str(tmp_path), with_labels=True)
+    with pytest.raises(ValueError, match=match):
+        data.num_classes("mnist-idx", data_dir=str(tmp_path))
+
+
 def test_three_channels_for_grayscale_mnist(shared_mnist_dir):
     pattern = r"grayscale.*image_shape=\(32, 32, 3\)"
     with pytest.raises(ValueError, match=pattern):

@@ -86,6 +86,20 @@ def replica_latents():
     return float(np.abs(a - b).max())
 
 
+def replica_fake_labels():
+    """How many of 32 uniform fake labels differ between two replicas."""
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        model = keras_gans.CGAN(
+            image_shape=(8, 8, 1), num_classes=10, latent_dim=4,
+            g_filters=(8,), d_filters=(8,), fake_labels="uniform",
+        )
+    real = tf.zeros((32,), "int32")
+    result = strategy.run(tf.function(lambda: model.sample_fake_labels(real)))
+    a, b = [t.numpy() for t in strategy.experimental_local_results(result)]
+    return int(np.sum(a != b))
+
+
 def _regularized_difference(images):
     """1 vs 2 replicas with R1 (input gradients) and spectral norm."""
     _, before1, after1, _ = train(["/cpu:0"], images, regularized=True)
@@ -110,6 +124,7 @@ def main():
         "diff_1_vs_2": max(float(np.abs(a - b).max()) for a, b in zip(after1, after2)),
         "d_loss": [hist1["d_loss"][-1], hist2["d_loss"][-1]],
         "replica_latent_diff": replica_latents(),
+        "replica_fake_label_diff": replica_fake_labels(),
         "regularized": _regularized_difference(images),
     }
     print("REPORT " + json.dumps(report))

@@ -42,6 +42,11 @@ def test_replicas_draw_different_latents(mirrored_report):
     assert mirrored_report["replica_latent_diff"] > 1e-3
 
 
+def test_replicas_draw_different_uniform_fake_labels(mirrored_report):
+    # 32 labels of 10 classes: equal draws would give 0 differences.
+    assert mirrored_report["replica_fake_label_diff"] > 10
+
+
 def test_penalties_and_spectral_norm_match_across_replica_counts(mirrored_report):
     # R1's input gradients and the power-iteration vector (written in the
     # replica context) must also give the 1-replica step.

@@ -59,6 +59,60 @@ def _check_attention_resolution(resolution, image_shape, g_filters, d_filters):
         )
 
 
+def resolve_architecture(
+    image_shape,
+    g_filters=None,
+    d_filters=None,
+    upsampling=None,
+    kernel_size=None,
+    d_dropout=0.0,
+    attention_resolution=None,
+):
+    """Fills and validates the DCGAN architecture arguments.
+
+    Unset widths, upsampling mode and kernel size come from
+    `default_architecture(image_shape)`.
+
+    Returns:
+        `(g_filters, d_filters, upsampling, kernel_size)`, widths as tuples.
+
+    Raises:
+        ValueError: naming the argument, for empty or non-positive widths,
+            an unknown `upsampling`, a bad `kernel_size`, an image size not
+            divisible by `2 ** len(g_filters)`, `d_dropout` outside [0, 1)
+            or an `attention_resolution` neither network has.
+    """
+    defaults = default_architecture(image_shape)
+    g_filters = tuple(defaults["g_filters"] if g_filters is None else g_filters)
+    d_filters = tuple(defaults["d_filters"] if d_filters is None else d_filters)
+    upsampling = upsampling or defaults["upsampling"]
+    kernel_size = kernel_size or defaults["kernel_size"]
+    for name, widths in (("g_filters", g_filters), ("d_filters", d_filters)):
+        if not widths:
+            raise ValueError(
+                f"`{name}` needs at least one width. "
+                + format_received(**{name: widths})
+            )
+        for width in widths:
+            check_positive_int(name, width)
+    check_choice("upsampling", upsampling, UPSAMPLING_MODES)
+    check_positive_int("kernel_size", kernel_size)
+    check_divisible(
+        image_shape,
+        2 ** len(g_filters),
+        f"the generator upsamples {len(g_filters)} times by 2",
+    )
+    if not 0.0 <= float(d_dropout) < 1.0:
+        raise ValueError(
+            "`d_dropout` must be in [0, 1). "
+            + format_received(d_dropout=d_dropout)
+        )
+    _check_attention_resolution(
+        attention_resolution, image_shape, g_filters, d_filters
+    )
+    return g_filters, d_filters, upsampling, kernel_size
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class DCGAN(AdversarialModel):
     """Deep convolutional GAN.
@@ -124,33 +178,14 @@ class DCGAN(AdversarialModel):
     ):
         image_shape = check_image_shape(image_shape)
         latent_dim = check_positive_int("latent_dim", latent_dim)
-        defaults = default_architecture(image_shape)
-        g_filters = tuple(defaults["g_filters"] if g_filters is None else g_filters)
-        d_filters = tuple(defaults["d_filters"] if d_filters is None else d_filters)
-        upsampling = upsampling or defaults["upsampling"]
-        kernel_size = kernel_size or defaults["kernel_size"]
-        for name, widths in (("g_filters", g_filters), ("d_filters", d_filters)):
-            if not widths:
-                raise ValueError(
-                    f"`{name}` needs at least one width. "
-                    + format_received(**{name: widths})
-                )
-            for width in widths:
-                check_positive_int(name, width)
-        check_choice("upsampling", upsampling, UPSAMPLING_MODES)
-        check_positive_int("kernel_size", kernel_size)
-        check_divisible(
+        g_filters, d_filters, upsampling, kernel_size = resolve_architecture(
             image_shape,
-            2 ** len(g_filters),
-            f"the generator upsamples {len(g_filters)} times by 2",
-        )
-        if not 0.0 <= float(d_dropout) < 1.0:
-            raise ValueError(
-                "`d_dropout` must be in [0, 1). "
-                + format_received(d_dropout=d_dropout)
-            )
-        _check_attention_resolution(
-            attention_resolution, image_shape, g_filters, d_filters
+            g_filters,
+            d_filters,
+            upsampling,
+            kernel_size,
+            d_dropout,
+            attention_resolution,
         )
         kwargs.pop("generator", None)
         kwargs.pop("discriminator", None)

@@ -14,7 +14,8 @@ from keras_gans.layers import SpectralNormalization
 UPSAMPLING_MODES = ("transpose", "upsample_conv")
 
 
-def _maybe_sn(layer, spectral_norm):
+def maybe_spectral_norm(layer, spectral_norm):
+    """`layer`, wrapped in `SpectralNormalization` when `spectral_norm`."""
     if not spectral_norm:
         return layer
     # The wrapper keeps the layer's dtype policy (a float32 score layer
@@ -24,7 +25,8 @@ def _maybe_sn(layer, spectral_norm):
     )
 
 
-def _upsample(x, filters, mode, kernel_size, use_bias, name, spectral_norm):
+def upsample(x, filters, mode, kernel_size, use_bias, name, spectral_norm):
+    """A stride-2 transposed conv, or nearest upsampling + conv (`mode`)."""
     if mode == "transpose":
         conv = layers.Conv2DTranspose(
             filters,
@@ -34,12 +36,12 @@ def _upsample(x, filters, mode, kernel_size, use_bias, name, spectral_norm):
             use_bias=use_bias,
             name=name,
         )
-        return _maybe_sn(conv, spectral_norm)(x)
+        return maybe_spectral_norm(conv, spectral_norm)(x)
     x = layers.UpSampling2D(2, name=f"{name}_up")(x)
     conv = layers.Conv2D(
         filters, kernel_size, padding="same", use_bias=use_bias, name=name
     )
-    return _maybe_sn(conv, spectral_norm)(x)
+    return maybe_spectral_norm(conv, spectral_norm)(x)
 
 
 def generator_resolutions(image_shape, g_filters):
@@ -83,13 +85,13 @@ def build_dcgan_generator(
     project = layers.Dense(
         h0 * w0 * g_filters[0], use_bias=False, name="project"
     )
-    x = _maybe_sn(project, spectral_norm)(z)
+    x = maybe_spectral_norm(project, spectral_norm)(z)
     x = layers.Reshape((h0, w0, g_filters[0]))(x)
     x = layers.BatchNormalization(name="project_bn")(x)
     x = layers.ReLU()(x)
     x = _attention(x, h0, attention_resolution, spectral_norm, "attention")
     for i, filters in enumerate(g_filters[1:]):
-        x = _upsample(
+        x = upsample(
             x, filters, upsampling, kernel_size, False, f"up{i}", spectral_norm
         )
         x = layers.BatchNormalization(name=f"up{i}_bn")(x)
@@ -97,7 +99,7 @@ def build_dcgan_generator(
         x = _attention(
             x, h0 * 2 ** (i + 1), attention_resolution, spectral_norm, "attention"
         )
-    x = _upsample(
+    x = upsample(
         x, channels, upsampling, kernel_size, True, "to_image", spectral_norm
     )
     images = layers.Activation("tanh", dtype="float32", name="images")(x)
@@ -122,7 +124,36 @@ def build_dcgan_discriminator(
     `SelfAttention` block after the convolution producing that height.
     """
     images = keras.Input(image_shape, name="images")
-    x = images
+    x = discriminator_features(
+        images,
+        image_shape,
+        d_filters,
+        kernel_size,
+        batchnorm,
+        dropout,
+        spectral_norm,
+        attention_resolution,
+    )
+    score = layers.Dense(1, dtype="float32", name="score")
+    score = maybe_spectral_norm(score, spectral_norm)(x)
+    return keras.Model(images, score, name="discriminator")
+
+
+def discriminator_features(
+    x,
+    image_shape,
+    d_filters,
+    kernel_size=4,
+    batchnorm=True,
+    dropout=0.0,
+    spectral_norm=False,
+    attention_resolution=None,
+):
+    """The DCGAN discriminator's convolutions, flattened (no score layer).
+
+    `x` is the symbolic input of shape `image_shape[:2] + (channels,)`;
+    the arguments are those of `build_dcgan_discriminator`.
+    """
     for i, filters in enumerate(d_filters):
         conv = layers.Conv2D(
             filters,
@@ -132,7 +163,7 @@ def build_dcgan_discriminator(
             use_bias=not (batchnorm and i > 0),
             name=f"down{i}",
         )
-        x = _maybe_sn(conv, spectral_norm)(x)
+        x = maybe_spectral_norm(conv, spectral_norm)(x)
         if batchnorm and i > 0:
             x = layers.BatchNormalization(name=f"down{i}_bn")(x)
         x = layers.LeakyReLU(0.2)(x)
@@ -145,7 +176,4 @@ def build_dcgan_discriminator(
             spectral_norm,
             "attention",
         )
-    x = layers.Flatten()(x)
-    score = layers.Dense(1, dtype="float32", name="score")
-    score = _maybe_sn(score, spectral_norm)(x)
-    return keras.Model(images, score, name="discriminator")
+    return layers.Flatten()(x)

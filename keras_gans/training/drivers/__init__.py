@@ -11,6 +11,8 @@ Each driver module exposes:
   through `stateless_call`, so the penalty pass leaves its state (BatchNorm
   statistics, dropout seeds) untouched on every backend alike.
   `wrap_inputs(x)` builds the network's inputs from `x` (e.g. `[x, labels]`).
+  A network with several outputs (ACGAN's `[scores, class_logits]`) is
+  differentiated through its first output, the adversarial score.
 """
 
 import importlib
@@ -33,3 +35,10 @@ def get_driver():
             f"Received: KERAS_BACKEND={backend!r}"
         )
     return importlib.import_module(_MODULES[backend])
+
+
+def adversarial_scores(outputs):
+    """The score output of a network that may return several outputs."""
+    if isinstance(outputs, (list, tuple)):
+        return outputs[0]
+    return outputs

@@ -13,6 +13,8 @@ import jax
 import keras
 from jax import numpy as jnp
 
+from keras_gans.training.drivers import adversarial_scores
+
 
 def replica_info():
     # keras.distribution shards the global batch; the loss sees all of it.
@@ -120,6 +122,6 @@ def input_gradients(network, x, wrap_inputs=None):
         outputs, _ = network.stateless_call(
             trainable, non_trainable, wrap_inputs(inputs), training=True
         )
-        return jnp.sum(outputs)
+        return jnp.sum(adversarial_scores(outputs))
 
     return jax.grad(total)(x)

@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from keras_gans.training.drivers import adversarial_scores
+
 
 def replica_info():
     context = tf.distribute.get_replica_context()
@@ -47,5 +49,5 @@ def input_gradients(network, x, wrap_inputs=None):
             trainable, non_trainable, wrap_inputs(x), training=True
         )
         # Summed inside the tape: ops outside it are not recorded.
-        total = tf.reduce_sum(outputs)
+        total = tf.reduce_sum(adversarial_scores(outputs))
     return tape.gradient(total, x)

@@ -2,6 +2,8 @@
 
 import torch
 
+from keras_gans.training.drivers import adversarial_scores
+
 
 def replica_info():
     return 1, 0
@@ -46,5 +48,6 @@ def input_gradients(network, x, wrap_inputs=None):
     outputs, _ = network.stateless_call(
         trainable, non_trainable, wrap_inputs(x), training=True
     )
-    (grad,) = torch.autograd.grad(outputs.sum(), x, create_graph=True)
+    total = adversarial_scores(outputs).sum()
+    (grad,) = torch.autograd.grad(total, x, create_graph=True)
     return grad

@@ -1,0 +1,12 @@
+"""Train CGAN and export it: `python recipes/cgan.py --help`."""
+
+import sys
+
+import _bootstrap
+
+_bootstrap.prepare(sys.argv[1:])
+
+from keras_gans.recipes.cgan import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
