@@ -221,7 +221,8 @@ def _relaunch(argv, backend):
     return subprocess.run(command, env=env, check=False).returncode
 
 
-def _known_variants():
+def known_variants():
+    """Names `keras-gans train` accepts: the recipe modules, sorted."""
     import importlib
     import pkgutil
 
@@ -253,7 +254,7 @@ def _train(args):
         # to import one of its own dependencies is a real error.
         if error.name not in (module_name, "keras_gans.recipes"):
             raise
-        known = _known_variants()
+        known = known_variants()
         print(
             f"keras-gans train: unknown variant {args.variant!r}. Known "
             f"variants: {', '.join(known) if known else '(none installed)'}. "

@@ -8,8 +8,9 @@ through the same extractor (by default the dataset's own
 `ClassifierFeatureExtractor`) batch by batch. FID uses streamed
 statistics; KID (100 subsets of up to 1,000), precision/recall (k=3) and
 the Inception Score (10 splits) use the feature and probability arrays,
-never the images. `fid_real_vs_real` (two seeded halves of the real set)
-is the floor a perfect generator would approach.
+never the images. `fid_real_vs_real` (two seeded halves of the real set,
+after the optional `n_real` subset) is the floor a perfect generator would
+approach.
 """
 
 import os
@@ -234,16 +235,19 @@ def _evaluate_batches(
         extractor, dataset, data_dir, image_shape, cache_dir, feature_layer
     )
     real = data.load_arrays(dataset, data_dir=data_dir, image_shape=image_shape)
-    real_features = extractor.features(real, batch_size=batch_size)
+    rng = np.random.default_rng(seed)
+    if n_real is not None and n_real < len(real):
+        # Subset before extracting: large extractors cost per image.
+        real = real[np.sort(rng.permutation(len(real))[:n_real])]
+    real_features = extractor.features(
+        real, batch_size=batch_size, name="real_images"
+    )
     del real
-    order = np.random.default_rng(seed).permutation(len(real_features))
-    half_a, half_b = np.array_split(order, 2)
+    half_a, half_b = np.array_split(rng.permutation(len(real_features)), 2)
     fid_real_vs_real = frechet_distance(
         FeatureStatistics().update(real_features[half_a]),
         FeatureStatistics().update(real_features[half_b]),
     )
-    if n_real is not None and n_real < len(real_features):
-        real_features = real_features[np.sort(order[:n_real])]
     real_stats = FeatureStatistics().update(real_features)
     judge = None
     if labels is not None:
