@@ -77,7 +77,16 @@ def _build_parser():
         "--seed",
         type=int,
         default=None,
-        help="latent seed (the same seed gives gan.generate(n, seed))",
+        help="latent seed (the same seed gives gan.generate(n, seed=seed))",
+    )
+    sample.add_argument(
+        "--labels",
+        type=_parse_labels,
+        default=None,
+        help=(
+            "conditional generators: one class for every image (7) or one "
+            "per image (0,1,2,...); default every class equally often"
+        ),
     )
     sample.add_argument("--rows", type=int, default=None, help="grid rows")
     sample.add_argument(
@@ -273,13 +282,24 @@ def _sample(args):
 
     count = check_positive_int("n", args.num)
     artifact = load_generator_artifact(args.artifact)
-    images = artifact.sample(count, seed=args.seed)
+    images = artifact.sample(count, seed=args.seed, labels=args.labels)
     save_grid(images, args.output, rows=args.rows, scale=args.scale)
     print(
         f"Wrote {count} samples from {artifact.kind} {artifact.path!r} to "
         f"{args.output!r}."
     )
     return EXIT_OK
+
+
+def _parse_labels(text):
+    try:
+        labels = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer class or comma-separated classes. "
+            f"Received: labels={text!r}"
+        ) from None
+    return labels[0] if len(labels) == 1 else labels
 
 
 def _export(args):

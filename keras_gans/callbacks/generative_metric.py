@@ -130,14 +130,15 @@ class GenerativeMetric(keras.callbacks.Callback):
 
     def _fake_features(self):
         model = self.model
-        if not hasattr(model, "latents_for"):
+        if not hasattr(model, "labels_for"):
             raise ValueError(
                 f"`{type(self).__name__}` needs a keras-gans model (with "
-                "`latents_for` and `generate_from_latents`). "
+                "`latents_for`, `labels_for` and `generate_from_latents`). "
                 + format_received(model=type(model).__name__)
             )
         latents = model.latents_for(self.n, self.seed)
-        labels = _labels_for(model, self.n)
+        # Conditional models: every class equally often, in fixed order.
+        labels = model.labels_for(self.n)
         parts = []
         for start in range(0, self.n, self.batch_size):
             chunk = slice(start, start + self.batch_size)
@@ -161,9 +162,3 @@ class GenerativeMetric(keras.callbacks.Callback):
         self.model.save(tmp)
         os.replace(tmp, self.save_best)
 
-
-def _labels_for(model, n):
-    """Balanced labels `arange(n) % num_classes` for conditional models."""
-    if not getattr(model, "uses_labels", False):
-        return None
-    return (np.arange(n) % int(model.num_classes)).astype("int32")

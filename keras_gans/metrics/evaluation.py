@@ -2,8 +2,8 @@
 
 The protocol: the real images are the dataset's training split read at the
 generator's image shape (`keras_gans.data.load_arrays`); `n` generated
-images come from the latents of `artifact.sample(n, seed=seed)` (and, for
-conditional generators, the labels `arange(n) % num_classes`); both sets go
+images come from the latents and labels of `artifact.sample(n, seed=seed)`
+(conditional generators: every class equally often); both sets go
 through the same extractor (by default the dataset's own
 `ClassifierFeatureExtractor`) batch by batch. FID uses streamed
 statistics; KID (100 subsets of up to 1,000), precision/recall (k=3) and
@@ -98,9 +98,10 @@ def evaluate(
     batch_size = check_positive_int("batch_size", batch_size)
     artifact = load_generator_artifact(artifact_path)
     _check_same_shape(image_shape, artifact.image_shape, "artifact's")
-    num_classes = getattr(artifact, "num_classes", None)
+    num_classes = artifact.num_classes
     latents = artifact.latents_for(n, seed)
-    labels = None if not num_classes else np.arange(n) % num_classes
+    # Conditional: every class equally often (as `generate(n)` draws them).
+    labels = artifact.labels_for(n)
 
     def batches():
         for i in range(0, n, batch_size):
@@ -117,7 +118,7 @@ def evaluate(
     result.update(
         artifact=os.fspath(artifact_path),
         artifact_kind=artifact.kind,
-        num_classes=num_classes or None,
+        num_classes=num_classes,
         seconds=round(time.perf_counter() - start, 2),
     )
     return result

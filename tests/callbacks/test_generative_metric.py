@@ -128,3 +128,21 @@ def test_plain_keras_model_is_refused(digits_extractor, digits_images):
     fid.set_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
     with pytest.raises(ValueError, match="needs a keras-gans model"):
         fid.evaluate()
+
+
+def test_fid_of_a_conditional_model_uses_balanced_labels(
+    digits_extractor, digits_images
+):
+    from keras_gans import data
+    from tests.helpers import tiny_conditional
+
+    _, labels = data.load_arrays("digits", image_shape=(16, 16, 1),
+                                 with_labels=True)
+    gan = tiny_conditional(num_classes=10)
+    gan.compile()
+    fid = FID(digits_images, digits_extractor, n=200, verbose=0)
+    history = gan.fit(digits_images[:256], labels[:256], batch_size=32,
+                      epochs=1, verbose=0, callbacks=[fid])
+    images = gan.generate(200, seed=0)
+    direct = fid_from_images(digits_images, images, digits_extractor)
+    assert history.history["fid"][0] == pytest.approx(direct, rel=1e-6)

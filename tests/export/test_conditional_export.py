@@ -177,3 +177,23 @@ def test_unconditional_artifacts_refuse_labels(tmp_path):
     assert artifact.num_classes is None and not artifact.conditional
     with pytest.raises(ValueError, match="unconditional.*Received: labels=1"):
         artifact.sample(2, seed=0, labels=1)
+
+
+def test_cli_samples_requested_labels(cgan_export, tmp_path):
+    from keras_gans.cli import main
+    from keras_gans.export import load_generator_artifact
+    from keras_gans.utils.images import save_grid
+
+    directory, _, _ = cgan_export
+    output = str(tmp_path / "twos.png")
+    code = main(["sample", directory, "-n", "4", "-o", output, "--seed", "1",
+                 "--labels", "2", "--scale", "1"])
+    assert code == 0
+    artifact = load_generator_artifact(directory)
+    expected = str(tmp_path / "expected.png")
+    save_grid(artifact.sample(4, seed=1, labels=2), expected, scale=1)
+    with open(output, "rb") as a, open(expected, "rb") as b:
+        assert a.read() == b.read()
+    bad = main(["sample", directory, "-n", "2", "-o", output,
+                "--labels", "0,1,5"])
+    assert bad != 0

@@ -293,3 +293,47 @@ def test_labels_must_match_images(digits_extractor, digits_images):
             digits_images[:10], "digits", extractor=digits_extractor,
             labels=np.zeros(3, "int64"),
         )
+
+
+@pytest.fixture(scope="module")
+def conditional_export(tmp_path_factory, digits_images):
+    """A tiny 10-class CGAN fit briefly on the labelled digits, exported."""
+    from keras_gans import data
+    from keras_gans.export import export_generator
+    from tests.helpers import tiny_conditional
+
+    _, labels = data.load_arrays("digits", image_shape=DIGITS_SHAPE,
+                                 with_labels=True)
+    keras.utils.set_random_seed(0)
+    gan = tiny_conditional(num_classes=10)
+    gan.compile()
+    gan.fit(digits_images[:256], labels[:256], batch_size=32, epochs=1,
+            verbose=0)
+    folder = tmp_path_factory.mktemp("cgan_export")
+    gan.save(str(folder / "cgan.keras"))
+    export_generator(gan, str(folder / "export"), dataset="digits")
+    return folder
+
+
+@pytest.mark.parametrize("relative", ["cgan.keras", "export/generator.tflite"])
+def test_eval_cli_on_conditional_generators_adds_label_accuracy(
+    conditional_export, digits_extractor, relative, capsys
+):
+    from keras_gans.export import load_generator_artifact
+
+    path = str(conditional_export / relative)
+    code = cli.main([
+        "eval", path, "--dataset", "digits", "--n", "100",
+        "--extractor", digits_extractor.path,
+    ])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["num_classes"] == 10
+    # Balanced labels, judged by the dataset's classifier: recompute it.
+    artifact = load_generator_artifact(path)
+    labels = artifact.labels_for(100)
+    assert np.bincount(labels).tolist() == [10] * 10
+    images = artifact(artifact.latents_for(100, 0), labels)
+    expected = np.mean(digits_extractor.predict_labels(images) == labels)
+    assert result["label_acc"] == pytest.approx(expected, abs=1e-4)
+    assert result["label_classifier"] == digits_extractor.name
