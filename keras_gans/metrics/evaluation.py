@@ -261,7 +261,7 @@ def _evaluate_batches(
     result = {
         "fid": round(frechet_distance(real_stats, fake_stats), 4),
         **_set_metrics(real_features, fake_features, seed),
-        **_class_metrics(probabilities, extractor),
+        **_class_metrics(probabilities, extractor, seed),
         "n": int(fake_stats.count),
         "n_real": int(real_stats.count),
         "dataset": dataset,
@@ -337,7 +337,7 @@ def _set_metrics(real_features, fake_features, seed):
     }
 
 
-def _class_metrics(probabilities, extractor):
+def _class_metrics(probabilities, extractor, seed):
     """Inception Score and mode coverage from the class output."""
     from keras_gans.metrics import inception_score
 
@@ -346,7 +346,11 @@ def _class_metrics(probabilities, extractor):
     # float32 rows may miss 1 by rounding; IS wants exact distributions.
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
     splits = min(INCEPTION_SCORE_SPLITS, len(probabilities))
-    score, score_std = inception_score(probabilities, splits=splits)
+    # IS splits are consecutive: shuffle first, or class-ordered samples
+    # (conditional generators draw labels in blocks) put one class in each
+    # split and score ~1.
+    order = np.random.default_rng(seed).permutation(len(probabilities))
+    score, score_std = inception_score(probabilities[order], splits=splits)
     predicted = np.argmax(probabilities, axis=-1)
     return {
         "inception_score": round(score, 4),

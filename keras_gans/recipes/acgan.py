@@ -17,20 +17,8 @@ DESCRIPTION = (
     "class."
 )
 
-# Settings every dataset starts from.
-_TRAINING = {"batch_size": 64, "ema_decay": 0.999, "latent_dim": 100}
-
-# Short CPU runs learn more per step at higher rates than the paper's.
-_SHORT_RUN = {"d_lr": 0.0004, "g_lr": 0.0004}
-
-# Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
-DATASET_DEFAULTS = {
-    "digits": {**_TRAINING, **_SHORT_RUN, "epochs": 50, "image_shape": (28, 28, 1)},
-    # The 10,000 MNIST test images: 3,120 steps in about 5.5 minutes;
-    # 99.4% of samples classified as the requested digit, FID 3.6.
-    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 20, "image_shape": (28, 28, 1)},
-    "*": {**_TRAINING, "epochs": 20},
-}
+# The conditional recipes share their per-dataset defaults.
+DATASET_DEFAULTS = conditional_recipe.DATASET_DEFAULTS
 
 
 def add_flags(parser):

@@ -86,6 +86,45 @@ def build_parser(recipe, description):
     return parser
 
 
+def add_optimizer_flags(parser, d_steps_help="D steps per G step"):
+    """`--d-lr`, `--g-lr`, `--ema-decay`, `--d-steps`: the training flags
+    of the variant and conditional recipes (unset keeps the model's own
+    setting)."""
+    parser.add_argument(
+        "--d-lr", type=float, default=None, help="discriminator learning rate"
+    )
+    parser.add_argument(
+        "--g-lr", type=float, default=None, help="generator learning rate"
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=None,
+        help="EMA of the generator weights (0 disables)",
+    )
+    parser.add_argument(
+        "--d-steps", type=int, default=None, help=d_steps_help
+    )
+    return parser
+
+
+def compile_with_flags(gan, args):
+    """Compiles `gan` with its default optimizers, `--d-lr`/`--g-lr` applied.
+
+    Returns:
+        `gan`, compiled.
+    """
+    optimizers = gan.default_optimizers()
+    for key, rate in (("discriminator", args.d_lr), ("generator", args.g_lr)):
+        if rate is not None:
+            optimizers[key].learning_rate = rate
+    gan.compile(
+        d_optimizer=optimizers["discriminator"],
+        g_optimizer=optimizers["generator"],
+    )
+    return gan
+
+
 def _parse_shape(text):
     try:
         shape = tuple(int(part) for part in text.split(","))

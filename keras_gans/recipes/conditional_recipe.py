@@ -10,24 +10,29 @@ import sys
 
 from keras_gans.recipes import common
 
+# Settings every dataset starts from.
+_TRAINING = {"batch_size": 64, "ema_decay": 0.999, "latent_dim": 100}
+
+# Short CPU runs learn more per step at higher rates than the paper's.
+_SHORT_RUN = {"d_lr": 0.0004, "g_lr": 0.0004}
+
+# Per-dataset defaults of cgan and acgan, measured on 2 CPU cores with the
+# TensorFlow backend. On the 10,000 MNIST test images (3,120 steps): CGAN
+# 98.5% of samples classified as the requested digit, FID 1.5, about 7.5
+# minutes; ACGAN 99.4%, FID 3.6, about 5.5 minutes. The digits defaults
+# are not tuned: both lose variety within a class there (recall <= 0.04).
+DATASET_DEFAULTS = {
+    "digits": {**_TRAINING, **_SHORT_RUN, "epochs": 50,
+               "image_shape": (28, 28, 1)},
+    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 20,
+                  "image_shape": (28, 28, 1)},
+    "*": {**_TRAINING, "epochs": 20},
+}
+
 
 def add_flags(parser):
     """Flags of every conditional recipe (shared ones come from `common`)."""
-    parser.add_argument(
-        "--d-lr", type=float, default=None, help="discriminator learning rate"
-    )
-    parser.add_argument(
-        "--g-lr", type=float, default=None, help="generator learning rate"
-    )
-    parser.add_argument(
-        "--ema-decay",
-        type=float,
-        default=None,
-        help="EMA of the generator weights (0 disables)",
-    )
-    parser.add_argument(
-        "--d-steps", type=int, default=None, help="D steps per G step"
-    )
+    common.add_optimizer_flags(parser)
     parser.add_argument(
         "--num-classes",
         type=int,
@@ -103,15 +108,7 @@ def build_model(class_name, args):
     import keras_gans
 
     gan = getattr(keras_gans, class_name)(**model_options(args))
-    optimizers = gan.default_optimizers()
-    for key, rate in (("discriminator", args.d_lr), ("generator", args.g_lr)):
-        if rate is not None:
-            optimizers[key].learning_rate = rate
-    gan.compile(
-        d_optimizer=optimizers["discriminator"],
-        g_optimizer=optimizers["generator"],
-    )
-    return gan
+    return common.compile_with_flags(gan, args)
 
 
 def main(

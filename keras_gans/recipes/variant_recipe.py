@@ -12,21 +12,7 @@ from keras_gans.recipes import common
 
 def add_flags(parser):
     """Flags of every variant recipe (the shared ones come from `common`)."""
-    parser.add_argument(
-        "--d-lr", type=float, default=None, help="discriminator learning rate"
-    )
-    parser.add_argument(
-        "--g-lr", type=float, default=None, help="generator learning rate"
-    )
-    parser.add_argument(
-        "--ema-decay",
-        type=float,
-        default=None,
-        help="EMA of the generator weights (0 disables)",
-    )
-    parser.add_argument(
-        "--d-steps", type=int, default=None, help="critic steps per G step"
-    )
+    common.add_optimizer_flags(parser, d_steps_help="critic steps per G step")
     parser.add_argument(
         "--augment",
         default=None,
@@ -58,15 +44,7 @@ def build_model(class_name, args):
     if args.d_steps is not None:
         options["d_steps"] = args.d_steps
     gan = cls(**options)
-    optimizers = gan.default_optimizers()
-    for key, rate in (("discriminator", args.d_lr), ("generator", args.g_lr)):
-        if rate is not None:
-            optimizers[key].learning_rate = rate
-    gan.compile(
-        d_optimizer=optimizers["discriminator"],
-        g_optimizer=optimizers["generator"],
-    )
-    return gan
+    return common.compile_with_flags(gan, args)
 
 
 def _augment(args):

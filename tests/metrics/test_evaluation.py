@@ -337,3 +337,18 @@ def test_eval_cli_on_conditional_generators_adds_label_accuracy(
     expected = np.mean(digits_extractor.predict_labels(images) == labels)
     assert result["label_acc"] == pytest.approx(expected, abs=1e-4)
     assert result["label_classifier"] == digits_extractor.name
+
+
+def test_inception_score_ignores_the_order_of_samples(
+    digits_extractor, digits_images
+):
+    # Sorted by class, consecutive IS splits would each hold one class.
+    from keras_gans import data
+
+    _, labels = data.load_arrays("digits", image_shape=DIGITS_SHAPE,
+                                 with_labels=True)
+    order = np.argsort(labels, kind="stable")
+    by_class = evaluation.evaluate_images(
+        digits_images[order], "digits", extractor=digits_extractor
+    )
+    assert by_class["inception_score"] > 8.0
