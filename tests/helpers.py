@@ -21,6 +21,15 @@ def iterations(optimizer):
     return int(to_numpy(optimizer.iterations))
 
 
+def layers_of(network, layer_type):
+    """Every layer of `network` (nested ones too) that is a `layer_type`."""
+    return [
+        layer
+        for layer in network._flatten_layers(include_self=False)
+        if isinstance(layer, layer_type)
+    ]
+
+
 def random_images(n, image_shape, seed=0):
     """Images in [-1, 1] with structure (a blob per image), not pure noise."""
     rng = np.random.default_rng(seed)

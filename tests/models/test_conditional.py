@@ -33,14 +33,6 @@ def _tiny(name, **overrides):
     return model
 
 
-def _layers(network, layer_type):
-    return [
-        layer
-        for layer in network._flatten_layers(include_self=False)
-        if isinstance(layer, layer_type)
-    ]
-
-
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_generate_with_labels(name):
     model = _tiny(name)
@@ -119,7 +111,7 @@ def test_networks_follow_the_options():
         16,
         4,
     )
-    assert not _layers(cgan.generator, ConditionalBatchNormalization)
+    assert not helpers.layers_of(cgan.generator, ConditionalBatchNormalization)
     projection = helpers.tiny_conditional(
         keras_gans.CGAN,
         d_conditioning="projection",
@@ -127,7 +119,7 @@ def test_networks_follow_the_options():
     )
     assert projection.discriminator.get_layer("class_embedding")
     assert (
-        len(_layers(projection.generator, ConditionalBatchNormalization)) == 2
+        len(helpers.layers_of(projection.generator, ConditionalBatchNormalization)) == 2
     )
     acgan = helpers.tiny_conditional(keras_gans.ACGAN)
     assert len(acgan.discriminator.inputs) == 1

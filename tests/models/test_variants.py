@@ -28,14 +28,6 @@ def _tiny(cls, **overrides):
     return model
 
 
-def _layers(network, layer_type):
-    return [
-        layer
-        for layer in network._flatten_layers(include_self=False)
-        if isinstance(layer, layer_type)
-    ]
-
-
 @pytest.mark.parametrize("cls", VARIANTS, ids=lambda c: c.__name__)
 def test_fit_moves_every_weight_and_counts_steps(cls):
     model = _tiny(cls)
@@ -102,7 +94,7 @@ def test_paper_defaults_of_the_critics():
     assert (wgan.d_steps, wgan.clip_value) == (5, 0.01)
     wgan_gp = keras_gans.WGANGP()
     assert (wgan_gp.d_steps, wgan_gp.gp_weight) == (5, 10.0)
-    assert not _layers(
+    assert not helpers.layers_of(
         wgan_gp.discriminator, keras.layers.BatchNormalization
     ), "a gradient-penalty critic has no BatchNorm"
 
@@ -141,21 +133,21 @@ def test_a_large_gradient_penalty_drives_critic_gradients_to_unit_norm():
 
 def test_sngan_and_sagan_wrap_the_weight_layers():
     sngan = keras_gans.SNGAN(**TINY)
-    assert len(_layers(sngan.discriminator, SpectralNormalization)) == 3
-    assert not _layers(sngan.generator, SpectralNormalization)
+    assert len(helpers.layers_of(sngan.discriminator, SpectralNormalization)) == 3
+    assert not helpers.layers_of(sngan.generator, SpectralNormalization)
     sagan = keras_gans.SAGAN(image_shape=(28, 28, 1))
     assert sagan.attention_resolution == 14
     for network in (sagan.generator, sagan.discriminator):
-        (attention,) = _layers(network, SelfAttention)
+        (attention,) = helpers.layers_of(network, SelfAttention)
         assert attention.input.shape[1] == 14
-        assert _layers(network, SpectralNormalization)
+        assert helpers.layers_of(network, SpectralNormalization)
 
 
 def test_spectral_norm_vectors_train_and_track_the_largest_singular_value():
     # On JAX the power-iteration vector only survives fit() as part of the
     # stateless training state; this catches a layer that drops it.
     model = _tiny(keras_gans.SNGAN)
-    layers = _layers(model.discriminator, SpectralNormalization)
+    layers = helpers.layers_of(model.discriminator, SpectralNormalization)
     before = [helpers.to_numpy(layer.vector_u) for layer in layers]
     helpers.fit_steps(model, 12)
     for layer, old in zip(layers, before):
