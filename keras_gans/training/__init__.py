@@ -1,3 +1,5 @@
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.training.optimizer_group import OptimizerGroup
 from keras_gans.training.phase import Phase
+from keras_gans.training.translation_model import TranslationModel
+from keras_gans.training.two_player_model import TwoPlayerModel

@@ -4,13 +4,11 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import losses as gan_losses
 from keras_gans.regularizers import WeightClip
 from keras_gans.regularizers import gradient_penalty
 from keras_gans.regularizers import r1_penalty
-from keras_gans.training.drivers import get_driver
-from keras_gans.training.optimizer_group import OptimizerGroup
 from keras_gans.training.phase import Phase
+from keras_gans.training.two_player_model import TwoPlayerModel
 from keras_gans.utils import data_checks
 from keras_gans.utils.labels import check_labels
 from keras_gans.utils.labels import check_num_classes
@@ -21,24 +19,6 @@ from keras_gans.utils.validation import format_received
 
 
 FAKE_LABEL_MODES = ("real", "uniform")
-
-
-def default_optimizer():
-    """Adam(2e-4, beta_1=0.5): the DCGAN paper's setting."""
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
-
-
-def _resolve_optimizer(value, name, default):
-    if value is None or (isinstance(value, str) and value == "auto"):
-        return default
-    if isinstance(value, (str, dict)):
-        return keras.optimizers.get(value)
-    if isinstance(value, keras.optimizers.Optimizer):
-        return value
-    raise ValueError(
-        f"`{name}` must be 'auto', an optimizer name or a "
-        "keras.optimizers.Optimizer. " + format_received(**{name: value})
-    )
 
 
 def _check_ema_decay(ema_decay):
@@ -97,7 +77,7 @@ def _frozen_copy(network, name):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class AdversarialModel(keras.Model):
+class AdversarialModel(TwoPlayerModel):
     """A generator and a discriminator trained against each other by `fit()`.
 
     The losses are written once with `keras.ops` (`discriminator_loss`,
@@ -166,6 +146,8 @@ class AdversarialModel(keras.Model):
     ```
     """
 
+    network_keys = ("generator", "discriminator")
+
     def __init__(
         self,
         generator,
@@ -183,14 +165,13 @@ class AdversarialModel(keras.Model):
         fake_labels="real",
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         self.num_classes = _check_num_classes(num_classes)
         self.fake_labels = check_choice(
             "fake_labels", fake_labels, FAKE_LABEL_MODES
         )
         self.latent_dim = check_positive_int("latent_dim", latent_dim)
         self.d_steps = check_positive_int("d_steps", d_steps)
-        self.seed = seed
         self.ema_decay = _check_ema_decay(ema_decay)
         self.gp_weight = _check_non_negative("gp_weight", gp_weight)
         self.r1_gamma = _check_non_negative("r1_gamma", r1_gamma)
@@ -202,9 +183,6 @@ class AdversarialModel(keras.Model):
         self.augment = _resolve_augment(augment)
         self.generator = generator
         self.discriminator = discriminator
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.gan_loss = gan_losses.get(self.default_loss)
-        self._driver = get_driver()
         self._check_networks()
         if self.augment is not None and not self.augment.built:
             # JAX and torch fit() would otherwise try to build the model by
@@ -217,8 +195,7 @@ class AdversarialModel(keras.Model):
         self.ema_generator = None
         if self.ema_decay is not None:
             self.ema_generator = _frozen_copy(generator, "ema_generator")
-        for key in self.tracked_metric_names():
-            setattr(self, f"{key}_tracker", keras.metrics.Mean(name=key))
+        self._create_trackers()
         self.build((None, self.latent_dim))
 
     # ------------------------------------------------------------------ API
@@ -227,25 +204,6 @@ class AdversarialModel(keras.Model):
     def image_shape(self):
         """`(H, W, C)` of the generator's output."""
         return tuple(int(d) for d in self.generator.output_shape[1:])
-
-    @property
-    def d_optimizer(self):
-        """The discriminator's optimizer (set by `compile()`)."""
-        return self._member_optimizer("discriminator")
-
-    @property
-    def g_optimizer(self):
-        """The generator's optimizer (set by `compile()`)."""
-        return self._member_optimizer("generator")
-
-    @property
-    def metrics(self):
-        # Only the adversarial trackers: Keras' compiled-loss tracker would
-        # log a meaningless `loss: 0`.
-        return [
-            getattr(self, f"{key}_tracker")
-            for key in self.tracked_metric_names()
-        ]
 
     @property
     def sampling_generator(self):
@@ -259,89 +217,12 @@ class AdversarialModel(keras.Model):
         """Whether the model is conditional (trains on and draws labels)."""
         return self.num_classes is not None
 
-    def build(self, input_shape=None):
-        self.built = True
-
     def call(self, z, training=False):
         # `z` is `[latents, labels]` for a conditional model.
         return self.generator(z, training=training)
 
-    def compile(
-        self,
-        d_optimizer="auto",
-        g_optimizer="auto",
-        loss="auto",
-        **kwargs,
-    ):
-        """Configures both optimizers and the adversarial loss.
-
-        Args:
-            d_optimizer: discriminator optimizer; `"auto"` is the
-                variant's default (`default_optimizers()`; Adam(2e-4,
-                beta_1=0.5) unless a variant says otherwise).
-            g_optimizer: generator optimizer; `"auto"` likewise.
-            loss: a `keras_gans.losses.GANLoss`, a registered name (see
-                `keras_gans.losses.available()`), or `"auto"` for the
-                variant's `default_loss` (non-saturating by default).
-            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
-                `steps_per_execution`, `run_eagerly`, ...). `optimizer`,
-                `metrics` and a Keras `loss` are not accepted.
-        """
-        for forbidden in ("optimizer", "metrics"):
-            if forbidden in kwargs:
-                raise ValueError(
-                    f"{type(self).__name__}.compile() takes `d_optimizer` and "
-                    f"`g_optimizer`, not `{forbidden}`. "
-                    + format_received(**{forbidden: kwargs[forbidden]})
-                )
-        defaults = self.default_optimizers()
-        members = {
-            "discriminator": _resolve_optimizer(
-                d_optimizer, "d_optimizer", defaults["discriminator"]
-            ),
-            "generator": _resolve_optimizer(
-                g_optimizer, "g_optimizer", defaults["generator"]
-            ),
-        }
-        members.update(self.extra_optimizers(kwargs))
-        auto = loss is None or isinstance(loss, str) and loss == "auto"
-        self.gan_loss = gan_losses.get(self.default_loss if auto else loss)
-        group = OptimizerGroup(members, primary="generator")
-        super().compile(optimizer=group, **kwargs)
-        # Slots exist before the first step, so a saved model restores
-        # optimizer state and JAX's state carries every slot.
-        for phase in self.train_phases():
-            group.build_member(phase.optimizer, phase.trainable_variables)
-        self._gan_compile_config = {
-            "d_optimizer": keras.saving.serialize_keras_object(
-                members["discriminator"]
-            ),
-            "g_optimizer": keras.saving.serialize_keras_object(
-                members["generator"]
-            ),
-            "loss": keras.saving.serialize_keras_object(self.gan_loss),
-            **{
-                key: value
-                for key, value in kwargs.items()
-                if key in ("jit_compile", "steps_per_execution", "run_eagerly")
-            },
-        }
-
-    def get_compile_config(self):
-        return getattr(self, "_gan_compile_config", None)
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        for key in ("d_optimizer", "g_optimizer", "loss"):
-            if key in config:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        self.compile(**config)
-
     def fit(self, x=None, y=None, *args, **kwargs):
-        if getattr(self, "optimizer", None) is None:
-            raise RuntimeError(
-                f"Call `{type(self).__name__}.compile()` before `fit()`."
-            )
+        self._check_compiled()
         data_checks.check_training_data(
             x,
             y,
@@ -442,15 +323,6 @@ class AdversarialModel(keras.Model):
 
     # ------------------------------------------------- training (override)
 
-    default_loss = "non_saturating"
-
-    def default_optimizers(self):
-        """The optimizers `compile("auto", "auto")` uses (a fresh dict)."""
-        return {
-            "discriminator": default_optimizer(),
-            "generator": default_optimizer(),
-        }
-
     def tracked_metric_names(self):
         """Names of the `Mean` trackers; each is a logged key.
 
@@ -465,10 +337,6 @@ class AdversarialModel(keras.Model):
         if self.augment is not None and self.augment.target is not None:
             names.append("aug_p")
         return tuple(names)
-
-    def extra_optimizers(self, compile_kwargs):
-        """Optimizers beyond D and G that subclasses add (name -> optimizer)."""
-        return {}
 
     def train_phases(self):
         """The adversarial updates of one `train_step`, in order."""
@@ -680,9 +548,6 @@ class AdversarialModel(keras.Model):
 
     # ------------------------------------------------------------ plumbing
 
-    def train_step(self, *args):
-        return self._driver.train_step(self, *args)
-
     def unpack_batch(self, data):
         """Splits a batch from `fit()` into `(images, labels_or_None)`."""
         labels = None
@@ -709,14 +574,6 @@ class AdversarialModel(keras.Model):
             )
         return images, labels
 
-    def _member_optimizer(self, key):
-        group = getattr(self, "optimizer", None)
-        if group is None:
-            raise AttributeError(
-                f"`{key}` optimizer is set by `compile()`; call it first."
-            )
-        return group[key]
-
     def _check_networks(self):
         for name in ("generator", "discriminator"):
             network = getattr(self, name)
@@ -736,42 +593,12 @@ class AdversarialModel(keras.Model):
                 "[latents, labels]. " + format_received(generator=found)
             )
 
-    def _all_seed_generators(self):
-        generators = []
-        for layer in self._flatten_layers(include_self=True):
-            generators.extend(getattr(layer, "_seed_generators", []))
-        return generators
-
-    def save_own_variables(self, store):
-        # Keras does not save SeedGenerator states; without them a resumed
-        # run would replay the latent noise (and dropout masks) of step 0.
-        super().save_own_variables(store)
-        for i, generator in enumerate(self._all_seed_generators()):
-            store[f"seed_state_{i}"] = ops.convert_to_numpy(generator.state)
-
-    def load_own_variables(self, store):
-        seed_keys = [k for k in store.keys() if k.startswith("seed_state_")]
-        super().load_own_variables(
-            {k: store[k] for k in store.keys() if k not in seed_keys}
-        )
-        for i, generator in enumerate(self._all_seed_generators()):
-            key = f"seed_state_{i}"
-            if key in seed_keys:
-                generator.state.assign(store[key])
-
     def get_config(self):
         config = super().get_config()
         config.update(
             {
-                "generator": keras.saving.serialize_keras_object(
-                    self.generator
-                ),
-                "discriminator": keras.saving.serialize_keras_object(
-                    self.discriminator
-                ),
                 "latent_dim": self.latent_dim,
                 "d_steps": self.d_steps,
-                "seed": self.seed,
                 "ema_decay": self.ema_decay,
                 "gp_weight": self.gp_weight,
                 "r1_gamma": self.r1_gamma,
@@ -787,11 +614,3 @@ class AdversarialModel(keras.Model):
             }
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
