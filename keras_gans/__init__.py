@@ -3,18 +3,27 @@
 from keras_gans import layers
 from keras_gans import losses
 from keras_gans import regularizers
+from keras_gans import schedules
 from keras_gans.models import ACGAN
 from keras_gans.models import CGAN
+from keras_gans.models import CycleGAN
 from keras_gans.models import DCGAN
+from keras_gans.models import DiscoGAN
 from keras_gans.models import GAN
 from keras_gans.models import LSGAN
+from keras_gans.models import PatchGAN
+from keras_gans.models import Pix2Pix
+from keras_gans.models import ResNetGenerator
 from keras_gans.models import SAGAN
 from keras_gans.models import SNGAN
+from keras_gans.models import UNet
 from keras_gans.models import WGAN
 from keras_gans.models import WGANGP
 from keras_gans.training import AdversarialModel
 from keras_gans.training import OptimizerGroup
 from keras_gans.training import Phase
+from keras_gans.training import TranslationModel
+from keras_gans.training import TwoPlayerModel
 from keras_gans.version import __version__
 
 

@@ -1,9 +1,11 @@
-"""The `keras-gans` command line: `train`, `sample`, `export` and `eval`.
+"""The `keras-gans` command line: `train`, `sample`, `translate`, `export`
+and `eval`.
 
 ```
 keras-gans [--backend {tensorflow,jax,torch}] COMMAND ...
 keras-gans train VARIANT [recipe flags]
 keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
+keras-gans translate ARTIFACT IMAGE [IMAGE ...] -o OUT_DIR_OR_PNG
 keras-gans export MODEL.keras --out DIR [--quantize float16|int8]
 keras-gans eval ARTIFACT --dataset NAME [--data-dir DIR]
                 [--extractor NAME|PATH] [--n N]
@@ -96,6 +98,7 @@ def _build_parser():
         help="integer upscaling of the grid (default: fit about 256 pixels)",
     )
     sample.set_defaults(handler=_sample)
+    _add_translate_parser(commands)
 
     export = commands.add_parser(
         "export",
@@ -121,6 +124,29 @@ def _build_parser():
     export.set_defaults(handler=_export)
     _add_eval_parser(commands)
     return parser
+
+
+def _add_translate_parser(commands):
+    translate = commands.add_parser(
+        "translate",
+        help="translate image files with an exported image-to-image model",
+        description=(
+            "Runs a translator export directory, SavedModel or .tflite file "
+            "(Pix2Pix, CycleGAN, DiscoGAN: one direction) on image files. "
+            "Each image is resized to the model's input size and converted "
+            "to its channels."
+        ),
+    )
+    translate.add_argument("artifact", help="export dir, SavedModel or .tflite")
+    translate.add_argument("images", nargs="+", help="image files to translate")
+    translate.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="a directory (one PNG per input, same name), or a .png path "
+        "for a single input",
+    )
+    translate.set_defaults(handler=_translate)
 
 
 def _add_eval_parser(commands):
@@ -288,6 +314,33 @@ def _sample(args):
         f"Wrote {count} samples from {artifact.kind} {artifact.path!r} to "
         f"{args.output!r}."
     )
+    return EXIT_OK
+
+
+def _translate(args):
+    import numpy as np
+
+    from keras_gans.export import load_translator_artifact
+    from keras_gans.utils.images import read_image_for
+    from keras_gans.utils.images import save_png
+    from keras_gans.utils.images import to_uint8
+
+    artifact = load_translator_artifact(args.artifact)
+    single = args.output.lower().endswith(".png")
+    if single and len(args.images) != 1:
+        raise ValueError(
+            "`--output` is one .png file, so give one image (or a directory "
+            "for several). " + f"Received: images={len(args.images)} files"
+        )
+    if not single:
+        os.makedirs(args.output, exist_ok=True)
+    for path in args.images:
+        image = read_image_for(path, artifact.input_shape)
+        output = artifact(image[None])[0]
+        name = os.path.splitext(os.path.basename(path))[0] + ".png"
+        target = args.output if single else os.path.join(args.output, name)
+        save_png(to_uint8(np.clip(output, -1.0, 1.0)), target)
+        print(f"{path} -> {target}")
     return EXIT_OK
 
 

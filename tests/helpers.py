@@ -114,3 +114,24 @@ def save_and_reload(model, directory, name="model.keras"):
     path = os.path.join(str(directory), name)
     model.save(path)
     return keras.saving.load_model(path)
+
+
+# Image-to-image models with their default networks, as small as they get:
+# two PatchGAN layers fit 16x16 images (three need 24 pixels).
+TINY_TRANSLATOR = dict(image_shape=(16, 16, 1), filters=4, d_layers=2, seed=3)
+
+
+def tiny_translator(cls, **overrides):
+    """A tiny `cls` (`keras_gans.Pix2Pix`, `CycleGAN` or `DiscoGAN`)."""
+    options = dict(TINY_TRANSLATOR)
+    if cls is keras_gans.CycleGAN:
+        options.update(num_blocks=1, pool_size=4)
+    return cls(**{**options, **overrides})
+
+
+def translation_pairs(n=8, seed=0, b_channels=1):
+    """`(a, b)` batches of `TINY_TRANSLATOR` images (B with `b_channels`)."""
+    shape = TINY_TRANSLATOR["image_shape"]
+    a = random_images(n, shape, seed=seed)
+    b = random_images(n, shape[:2] + (b_channels,), seed=seed + 1)
+    return a, b

@@ -1,4 +1,5 @@
-"""Training callbacks: sample grids, resumable checkpoints, FID and KID."""
+"""Training callbacks: sample grids, resumable checkpoints, FID and KID,
+translation grids and scores."""
 
 from keras_gans.callbacks.fid import FID
 from keras_gans.callbacks.generative_metric import GenerativeMetric
@@ -6,5 +7,15 @@ from keras_gans.callbacks.kid import KID
 
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.training_checkpoint import TrainingCheckpoint
+from keras_gans.callbacks.translation_grid import TranslationGrid
+from keras_gans.callbacks.translation_metrics import TranslationMetrics
 
-__all__ = ["FID", "GenerativeMetric", "KID", "SampleGrid", "TrainingCheckpoint"]
+__all__ = [
+    "FID",
+    "GenerativeMetric",
+    "KID",
+    "SampleGrid",
+    "TrainingCheckpoint",
+    "TranslationGrid",
+    "TranslationMetrics",
+]

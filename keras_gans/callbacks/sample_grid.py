@@ -2,14 +2,13 @@
 
 import os
 
-import keras
-
+from keras_gans.callbacks.periodic_callback import PeriodicCallback
 from keras_gans.utils.images import save_grid
 from keras_gans.utils.validation import check_directory_arg
 from keras_gans.utils.validation import check_positive_int
 
 
-class SampleGrid(keras.callbacks.Callback):
+class SampleGrid(PeriodicCallback):
     """Writes `directory/epoch_XXXX.png`, a grid of generated samples.
 
     The latents are the same at every epoch (`gan.generate(n, seed)`), so
@@ -38,28 +37,14 @@ class SampleGrid(keras.callbacks.Callback):
     """
 
     def __init__(self, directory, every=1, n=64, seed=0, rows=None):
-        super().__init__()
+        super().__init__(every)
         self.directory = check_directory_arg("directory", directory)
-        self.every = check_positive_int("every", every)
         self.n = check_positive_int("n", n)
         self.seed = seed
         self.rows = rows
         self.paths = []
-        self._last_seen = None
-        self._last_written = None
 
-    def on_epoch_end(self, epoch, logs=None):
-        self._last_seen = epoch
-        if (epoch + 1) % self.every == 0:
-            self._write(epoch)
-
-    def on_train_end(self, logs=None):
-        # The last epoch is always worth a grid, even off the `every` beat.
-        if self._last_seen is not None and self._last_seen != self._last_written:
-            self._write(self._last_seen)
-
-    def _write(self, epoch):
+    def on_period(self, epoch, logs):
         images = self.model.generate(self.n, seed=self.seed)
         path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
         self.paths.append(save_grid(images, path, rows=self.rows))
-        self._last_written = epoch

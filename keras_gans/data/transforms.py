@@ -132,3 +132,82 @@ def _center_crop_tensor(image, crop_height, crop_width):
     top = (tf.shape(image)[0] - crop_height) // 2
     left = (tf.shape(image)[1] - crop_width) // 2
     return image[top : top + crop_height, left : left + crop_width]
+
+
+# pix2pix enlarges 256x256 images to 286x286 before its random crop.
+JITTER_SCALE = 286 / 256
+
+
+def jitter_size(height, width):
+    """Size an image is enlarged to before the pix2pix random crop.
+
+    Each side is scaled by 286/256 and rounded to the nearest even number
+    (never below the original side), so a 256x256 image becomes 286x286
+    and a 32x32 one 36x36.
+
+    Example:
+
+    >>> jitter_size(256, 256), jitter_size(32, 28)
+    ((286, 286), (36, 32))
+    """
+
+    def enlarge(side):
+        return max(side, 2 * int(side * JITTER_SCALE / 2 + 0.5))
+
+    return enlarge(height), enlarge(width)
+
+
+def random_jitter(image, seed, mirror=True):
+    """pix2pix jitter of one float image tensor `(H, W, C)`.
+
+    Resizes the image up to `jitter_size(H, W)` (bilinear: it adds no
+    overshoot, so [-1, 1] pixels stay in range), crops a random `(H, W)`
+    window and, when `mirror`, flips it left-right with probability 0.5.
+    Stateless: the same `seed` always gives the same crop and flip.
+
+    Args:
+        image: float tensor `(H, W, C)` with static height and width.
+        seed: int32/int64 tensor of shape `(2,)`.
+        mirror: also flip at random. Digits should not be mirrored (a
+            mirrored 2 is no digit), photos and facades may.
+
+    Returns:
+        A float tensor of the same shape as `image`.
+    """
+    import tensorflow as tf
+
+    height, width, channels = image.shape
+    crop_seed, flip_seed = tf.unstack(
+        tf.random.experimental.stateless_split(seed, 2)
+    )
+    enlarged = tf.image.resize(
+        image, jitter_size(height, width), method="bilinear"
+    )
+    image = tf.image.stateless_random_crop(
+        enlarged, (height, width, channels), seed=crop_seed
+    )
+    if mirror:
+        image = tf.image.stateless_random_flip_left_right(image, flip_seed)
+    return image
+
+
+def jitter_pair(a, b, seed, mirror=True):
+    """`random_jitter` applied identically to both images of a pair.
+
+    The images are stacked on the channel axis, jittered once and split
+    again, so the crop window and the flip are the same for `a` and `b`
+    by construction (pix2pix needs the target aligned with the input).
+
+    Args:
+        a: float tensor `(H, W, Ca)`.
+        b: float tensor `(H, W, Cb)` of the same height and width.
+        seed: int32/int64 tensor of shape `(2,)`.
+        mirror: also flip at random.
+
+    Returns:
+        `(a, b)` jittered, with their original shapes.
+    """
+    import tensorflow as tf
+
+    stacked = random_jitter(tf.concat([a, b], axis=-1), seed, mirror)
+    return stacked[..., : a.shape[-1]], stacked[..., a.shape[-1] :]

@@ -44,36 +44,25 @@ def load_generator_artifact(path):
     sevens = cgan.sample(16, seed=0, labels=7)
     ```
     """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(
-            "No generator artifact at this path. " + format_received(path=path)
-        )
-    if os.path.isdir(path):
-        if os.path.isfile(os.path.join(path, "saved_model.pb")):
-            parent = os.path.dirname(os.path.abspath(path))
-            return _load_saved_model(path, parent)
-        inner = os.path.join(path, model_card.SAVED_MODEL_DIR)
-        if os.path.isfile(os.path.join(inner, "saved_model.pb")):
-            return _load_saved_model(inner, path)
-    elif path.endswith(".keras"):
+    kind, path, export_dir = model_card.locate_artifact(path)
+    if kind == "keras":
         return _load_keras(path)
-    elif path.endswith(".tflite"):
-        return _load_tflite(path)
-    raise ValueError(
-        "A generator artifact is a .keras file, a SavedModel directory, an "
-        "export directory containing saved_model/, or a .tflite file. "
-        + format_received(path=path)
+    _refuse_translator(path, export_dir)
+    if kind == "tflite":
+        return _load_tflite(path, export_dir)
+    return _load_saved_model(path, export_dir)
+
+
+def _refuse_translator(path, export_dir):
+    card = model_card.card_describing(
+        export_dir, os.path.basename(os.path.abspath(path))
     )
-
-
-def _card_for(export_dir, artifact_name):
-    """The export's card if it describes the artifact named `artifact_name`."""
-    card = model_card.read_card(export_dir)
-    if card is None:
-        return None
-    names = {entry.get("path") for entry in card.get("files", {}).values()}
-    return card if artifact_name in names else None
+    if card is not None and card.get("kind") == model_card.TRANSLATOR_KIND:
+        raise ValueError(
+            f"`{path}` is an image-to-image translator, not a latent "
+            "generator; load it with keras_gans.export."
+            "load_translator_artifact. " + format_received(path=path)
+        )
 
 
 def _check_against_card(artifact):
@@ -104,13 +93,11 @@ def _card_num_classes(card, conditional):
     return card.get("num_classes")
 
 
-def _load_tflite(path):
+def _load_tflite(path, export_dir):
     from keras_gans.export.litert_generator import LiteRTGenerator
 
     generator = LiteRTGenerator(path)
-    card = _card_for(
-        os.path.dirname(os.path.abspath(path)), os.path.basename(path)
-    )
+    card = model_card.card_describing(export_dir, os.path.basename(path))
     return _check_against_card(
         GeneratorArtifact(
             generator,
@@ -162,7 +149,9 @@ def _load_saved_model(path, export_dir):
             feeds[label_name] = tf.constant(labels, dtype=tf.int32)
         return signature(**feeds)[output_name].numpy()
 
-    card = _card_for(export_dir, os.path.basename(os.path.abspath(path)))
+    card = model_card.card_describing(
+        export_dir, os.path.basename(os.path.abspath(path))
+    )
     conditional = label_name is not None
     num_classes = None
     if conditional:

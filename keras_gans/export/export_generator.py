@@ -7,6 +7,7 @@ import keras
 import numpy as np
 
 from keras_gans.export import model_card
+from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -181,7 +182,7 @@ def _export(
 ):
     check_quantize(quantize)
     _check_gan(gan)
-    _check_card_values(dataset, epochs)
+    check_card_values(dataset, epochs)
     representative = _representative_latents(
         gan, quantize, representative_latents
     )
@@ -195,12 +196,7 @@ def _export(
         reference = gan.generate_from_latents(latents, labels=labels)
     card_fields = _card_fields(gan, dataset, epochs, trained_backend)
     os.makedirs(directory, exist_ok=True)
-    if keras.backend.backend() == "tensorflow":
-        from keras_gans.export.tensorflow_exporter import export_and_verify
-    else:
-        from keras_gans.export.tensorflow_subprocess import (
-            export_in_tensorflow_process as export_and_verify,
-        )
+    export_and_verify = exporter_for_backend(model_card.GENERATOR_KIND)
     return export_and_verify(
         gan.sampling_generator,
         directory,
@@ -221,21 +217,28 @@ def _check_gan(gan):
         )
 
 
-def _check_card_values(dataset, epochs):
+def check_card_values(dataset, epochs, steps=None):
+    """Validates the card's training record (`dataset`, `epochs`, `steps`).
+
+    Raises:
+        ValueError: unless `dataset` is a string or None and `epochs` and
+            `steps` are non-negative integers or None.
+    """
     if dataset is not None and not isinstance(dataset, str):
         raise ValueError(
             "`dataset` must be a string or None. "
             + format_received(dataset=dataset)
         )
-    if epochs is not None and (
-        isinstance(epochs, bool)
-        or not isinstance(epochs, numbers.Integral)
-        or epochs < 0
-    ):
-        raise ValueError(
-            "`epochs` must be a non-negative integer or None. "
-            + format_received(epochs=epochs)
-        )
+    for name, value in (("epochs", epochs), ("steps", steps)):
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Integral)
+            or value < 0
+        ):
+            raise ValueError(
+                f"`{name}` must be a non-negative integer or None. "
+                + format_received(**{name: value})
+            )
 
 
 def _representative_latents(gan, quantize, representative_latents):
@@ -297,6 +300,7 @@ def _card_fields(gan, dataset, epochs, trained_backend):
         inputs[model_card.LABEL_NAME] = [None]
     return {
         "format_version": model_card.CARD_FORMAT_VERSION,
+        "kind": model_card.GENERATOR_KIND,
         "variant": type(gan).__name__,
         "loss": getattr(getattr(gan, "gan_loss", None), "name", None),
         # The exported network is the EMA generator when this is set.

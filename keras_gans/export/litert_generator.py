@@ -5,13 +5,9 @@ import numpy as np
 from keras_gans.export.model_card import INPUT_NAME
 from keras_gans.export.model_card import LABEL_NAME
 from keras_gans.export.model_card import OUTPUT_NAME
-from keras_gans.export.model_card import SIGNATURE_KEY
+from keras_gans.export.tflite_signature import TFLiteSignature
+from keras_gans.export.tflite_signature import describe_tensor
 from keras_gans.utils.validation import format_received
-
-
-def _describe(details):
-    shape = [int(d) for d in details["shape_signature"]]
-    return f"{details['name']!r} {np.dtype(details['dtype']).name} {shape}"
 
 
 class LiteRTGenerator:
@@ -43,25 +39,10 @@ class LiteRTGenerator:
     """
 
     def __init__(self, path):
-        from ai_edge_litert.interpreter import Interpreter
-
         self.path = str(path)
-        self._interpreter = Interpreter(model_path=self.path)
-        self._runner = None
-        signatures = self._interpreter.get_signature_list()
-        if signatures:
-            # A signature maps names to tensors; the runner also resizes
-            # the input for each batch size.
-            key = SIGNATURE_KEY if SIGNATURE_KEY in signatures else next(
-                iter(signatures)
-            )
-            self._runner = self._interpreter.get_signature_runner(key)
-            inputs = self._runner.get_input_details()
-            outputs = self._runner.get_output_details()
-        else:
-            interpreter = self._interpreter
-            inputs = {d["name"]: d for d in interpreter.get_input_details()}
-            outputs = {d["name"]: d for d in interpreter.get_output_details()}
+        self._signature = TFLiteSignature(self.path)
+        inputs = self._signature.inputs
+        outputs = self._signature.outputs
         (self._input_name, self._input), self._label = self._check_inputs(
             inputs
         )
@@ -87,28 +68,16 @@ class LiteRTGenerator:
                 f"`latents` must have shape (N, {self.latent_dim}). "
                 + format_received(latents=f"array of shape {latents.shape}")
             )
-        feeds = [(self._input_name, self._input, latents)]
+        feeds = {self._input_name: latents}
         if self.conditional:
-            label_name, label_details = self._label
-            feeds.append(
-                (label_name, label_details, self._check_labels(labels, latents))
-            )
+            feeds[self._label[0]] = self._check_labels(labels, latents)
         elif labels is not None:
             raise ValueError(
                 f"`{self.path}` is an unconditional generator: it takes no "
                 "`labels`. " + format_received(labels=labels)
             )
-        if self._runner is not None:
-            outputs = self._runner(**{name: value for name, _, value in feeds})
-            return outputs[self._output_name].astype("float32")
-        interpreter = self._interpreter
-        for _, details, value in feeds:
-            interpreter.resize_tensor_input(details["index"], value.shape)
-        interpreter.allocate_tensors()
-        for _, details, value in feeds:
-            interpreter.set_tensor(details["index"], value)
-        interpreter.invoke()
-        return interpreter.get_tensor(self._output["index"]).astype("float32")
+        images = self._signature.run(feeds, self._output_name)
+        return images.astype("float32")
 
     def _check_labels(self, labels, latents):
         if labels is None:
@@ -139,7 +108,7 @@ class LiteRTGenerator:
 
     def _check_inputs(self, inputs):
         """`((latent_name, details), (label_name, details) or None)`."""
-        found = f"inputs [{', '.join(map(_describe, inputs.values()))}]"
+        found = f"inputs [{', '.join(map(describe_tensor, inputs.values()))}]"
         if len(inputs) == 1:
             return self._check_input(next(iter(inputs.items())), found), None
         if len(inputs) != 2:
@@ -182,7 +151,7 @@ class LiteRTGenerator:
         return name, details
 
     def _check_output(self, outputs):
-        found = f"outputs [{', '.join(map(_describe, outputs.values()))}]"
+        found = f"outputs [{', '.join(map(describe_tensor, outputs.values()))}]"
         if len(outputs) == 1:
             name, details = next(iter(outputs.items()))
         elif OUTPUT_NAME in outputs:

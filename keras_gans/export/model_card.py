@@ -1,12 +1,16 @@
 """Names, constants and helpers of the export directory and its card.
 
 An export directory holds `saved_model/`, `generator.tflite` and
-`model_card.json`. This module is backend-neutral: it imports neither
-TensorFlow nor a Keras backend.
+`model_card.json`, for a latent generator (`export_generator`) or an
+image-to-image translator (`export_translator`); the card's `kind` tells
+which. This module is backend-neutral: it imports neither TensorFlow nor a
+Keras backend.
 """
 
 import json
 import os
+
+from keras_gans.utils.validation import format_received
 
 SAVED_MODEL_DIR = "saved_model"
 TFLITE_FILE = "generator.tflite"
@@ -20,6 +24,12 @@ SIGNATURE_KEY = "serving_default"
 INPUT_NAME = "latent"
 LABEL_NAME = "label"
 OUTPUT_NAME = "images"
+# An image-to-image translator's signature: `image` float32 (N, H, W, Ca)
+# in [-1, 1] -> `images` float32 (N, H, W, Cb) in [-1, 1].
+TRANSLATOR_INPUT_NAME = "image"
+# The card's `kind`: what the exported network maps from and to.
+GENERATOR_KIND = "generator"
+TRANSLATOR_KIND = "translator"
 # SavedModel variable collection holding num_classes (conditional only), so
 # a SavedModel describes itself without its model card.
 NUM_CLASSES_COLLECTION = "keras_gans_num_classes"
@@ -30,6 +40,9 @@ VALUE_RANGE = (-1.0, 1.0)
 PARITY_COUNT = 8
 PARITY_SEED = 0
 FLOAT32_TOLERANCE = 1e-4
+# Translators: `TRANSLATOR_PARITY_COUNT` images drawn uniformly in [-1, 1]
+# by `numpy.random.default_rng(PARITY_SEED)`, unless the caller gives some.
+TRANSLATOR_PARITY_COUNT = 4
 
 CARD_FORMAT_VERSION = 1
 
@@ -77,3 +90,54 @@ def size_in_bytes(path):
     for root, _, files in os.walk(path):
         total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
     return total
+
+
+def card_describing(export_dir, artifact_name):
+    """The card of `export_dir` if it lists the file `artifact_name`.
+
+    A card next to a renamed or foreign file describes another model, so
+    it is only used when its `files` name this artifact.
+    """
+    card = read_card(export_dir)
+    if card is None:
+        return None
+    names = {entry.get("path") for entry in card.get("files", {}).values()}
+    return card if artifact_name in names else None
+
+
+def locate_artifact(path, what="generator artifact"):
+    """Resolves an artifact path to `(format, file_or_dir, export_dir)`.
+
+    `format` is `"saved_model"` (a SavedModel directory, or an export
+    directory holding `saved_model/`), `"keras"` or `"tflite"`;
+    `export_dir` is the folder whose `model_card.json` may describe it.
+
+    Args:
+        path: the path given by the user.
+        what: how error messages name the expected artifact.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: if `path` is none of the recognised formats.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"No {what} at this path. " + format_received(path=path)
+        )
+    if os.path.isdir(path):
+        if os.path.isfile(os.path.join(path, "saved_model.pb")):
+            return "saved_model", path, os.path.dirname(os.path.abspath(path))
+        inner = os.path.join(path, SAVED_MODEL_DIR)
+        if os.path.isfile(os.path.join(inner, "saved_model.pb")):
+            return "saved_model", inner, path
+    elif path.endswith(".keras"):
+        return "keras", path, None
+    elif path.endswith(".tflite"):
+        return "tflite", path, os.path.dirname(os.path.abspath(path))
+    article = "An" if what[0] in "aeiou" else "A"
+    raise ValueError(
+        f"{article} {what} is a .keras file, a SavedModel directory, an "
+        "export directory containing saved_model/, or a .tflite file. "
+        + format_received(path=path)
+    )

@@ -1,9 +1,10 @@
 """Runs the TensorFlow export in a child process (JAX and torch backends).
 
 Keras fixes its backend per process, and SavedModel/TFLite export needs
-TensorFlow. On another backend the generator is saved to a `.keras` file
-(weights are backend-portable) and `python -m keras_gans.export` reloads it
-with `KERAS_BACKEND=tensorflow`. The parity reference is computed in the
+TensorFlow. On another backend the network (latent generator or
+image-to-image translator) is saved to a `.keras` file (weights are
+backend-portable) and `python -m keras_gans.export` reloads it with
+`KERAS_BACKEND=tensorflow`. The parity reference is computed in the
 parent, on the original backend, so the check is truly cross-backend.
 """
 
@@ -38,6 +39,31 @@ def _child_environment():
     return env
 
 
+def exporter_for_backend(kind):
+    """The export function for `kind` on the current Keras backend.
+
+    In process on TensorFlow (`tensorflow_exporter`), else the child
+    process versions below; both have the same contract.
+
+    Args:
+        kind: `"generator"` (`export_and_verify`) or `"translator"`
+            (`export_translator_and_verify`).
+    """
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        from keras_gans.export import tensorflow_exporter
+
+        return {
+            "generator": tensorflow_exporter.export_and_verify,
+            "translator": tensorflow_exporter.export_translator_and_verify,
+        }[kind]
+    return {
+        "generator": export_in_tensorflow_process,
+        "translator": export_translator_in_tensorflow_process,
+    }[kind]
+
+
 def export_in_tensorflow_process(
     generator,
     directory,
@@ -57,33 +83,109 @@ def export_in_tensorflow_process(
         ExportParityError, ValueError: re-raised from the child.
         RuntimeError: if the child fails otherwise (its output is quoted).
     """
+    arrays = {"latents": np.asarray(latents, dtype="float32")}
+    if representative is not None:
+        arrays["representative"] = np.asarray(representative, dtype="float32")
+    if labels is not None:
+        arrays["labels"] = np.asarray(labels, dtype="int32")
+    return _export_in_child(
+        "generator",
+        generator,
+        directory,
+        arrays,
+        reference,
+        card_fields,
+        quantize,
+    )
+
+
+def export_translator_in_tensorflow_process(
+    generator,
+    directory,
+    images,
+    reference,
+    card_fields,
+    quantize=None,
+    parity_description=None,
+):
+    """Same contract as `tensorflow_exporter.export_translator_and_verify`.
+
+    Returns:
+        The model card dict written by the child.
+
+    Raises:
+        ExportParityError, ValueError: re-raised from the child.
+        RuntimeError: if the child fails otherwise (its output is quoted).
+    """
+    options = []
+    if parity_description is not None:
+        options += ["--parity-description", parity_description]
+    return _export_in_child(
+        "translator",
+        generator,
+        directory,
+        {"images": np.asarray(images, dtype="float32")},
+        reference,
+        card_fields,
+        quantize,
+        options,
+    )
+
+
+def _export_in_child(
+    kind,
+    generator,
+    directory,
+    arrays,
+    reference,
+    card_fields,
+    quantize,
+    options=(),
+):
+    """Saves the inputs, runs `python -m keras_gans.export`, reads the card.
+
+    Args:
+        kind: `"generator"` or `"translator"`: which exporter the child
+            runs.
+        generator: the Keras network to export.
+        directory: export directory.
+        arrays: NumPy inputs by command-line option name (`latents`,
+            `images`, `labels`...), passed to the child as `.npy` files.
+        reference: the network's outputs on the parity inputs.
+        card_fields: descriptive card entries (JSON-serializable).
+        quantize: `None`, `"float16"` or `"int8"`.
+        options: further command-line arguments for the child.
+    """
     with tempfile.TemporaryDirectory(prefix="keras_gans_export_") as work:
-        paths = {
-            "generator": os.path.join(work, "generator.keras"),
-            "latents": os.path.join(work, "latents.npy"),
-            "reference": os.path.join(work, "reference.npy"),
-            "card_fields": os.path.join(work, "card_fields.json"),
-            "error_file": os.path.join(work, "error.json"),
-        }
-        generator.save(paths["generator"])
-        np.save(paths["latents"], np.asarray(latents, dtype="float32"))
-        np.save(paths["reference"], np.asarray(reference, dtype="float32"))
-        with open(paths["card_fields"], "w", encoding="utf-8") as handle:
+        error_file = os.path.join(work, "error.json")
+        generator_path = os.path.join(work, "generator.keras")
+        card_fields_path = os.path.join(work, "card_fields.json")
+        generator.save(generator_path)
+        with open(card_fields_path, "w", encoding="utf-8") as handle:
             json.dump(card_fields, handle)
-        command = [sys.executable, "-m", "keras_gans.export"]
-        for key, path in paths.items():
-            command += [f"--{key.replace('_', '-')}", path]
-        command += ["--directory", os.path.abspath(directory)]
+        command = [
+            sys.executable,
+            "-m",
+            "keras_gans.export",
+            "--kind",
+            kind,
+            "--generator",
+            generator_path,
+            "--card-fields",
+            card_fields_path,
+            "--error-file",
+            error_file,
+            "--directory",
+            os.path.abspath(directory),
+            *options,
+        ]
+        arrays = {**arrays, "reference": np.asarray(reference, "float32")}
+        for name, array in arrays.items():
+            path = os.path.join(work, f"{name}.npy")
+            np.save(path, array)
+            command += [f"--{name}", path]
         if quantize is not None:
             command += ["--quantize", quantize]
-        if representative is not None:
-            paths["representative"] = os.path.join(work, "representative.npy")
-            np.save(paths["representative"], representative)
-            command += ["--representative", paths["representative"]]
-        if labels is not None:
-            paths["labels"] = os.path.join(work, "labels.npy")
-            np.save(paths["labels"], np.asarray(labels, dtype="int32"))
-            command += ["--labels", paths["labels"]]
         result = subprocess.run(
             command,
             env=_child_environment(),
@@ -91,8 +193,8 @@ def export_in_tensorflow_process(
             text=True,
             check=False,
         )
-        if os.path.isfile(paths["error_file"]):
-            with open(paths["error_file"], encoding="utf-8") as handle:
+        if os.path.isfile(error_file):
+            with open(error_file, encoding="utf-8") as handle:
                 report = json.load(handle)
             raise _REPORTED_ERRORS[report["type"]](report["message"])
         if result.returncode != 0:

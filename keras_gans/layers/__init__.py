@@ -1,9 +1,11 @@
 """Reusable building blocks: spectral normalization, self-attention,
-DiffAugment, conditional batch normalization."""
+DiffAugment, conditional batch normalization, reflection padding."""
 
 from keras_gans.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )
 from keras_gans.layers.diff_augment import DiffAugment
+from keras_gans.layers.image_pool import ImagePool
+from keras_gans.layers.reflection_padding_2d import ReflectionPadding2D
 from keras_gans.layers.self_attention import SelfAttention
 from keras_gans.layers.spectral_normalization import SpectralNormalization

@@ -5,4 +5,9 @@ shares are defined in `keras_gans.recipes.common`.
 """
 
 # Modules of this package that are shared code, not recipes.
-SHARED_MODULES = ("common", "conditional_recipe", "variant_recipe")
+SHARED_MODULES = (
+    "common",
+    "conditional_recipe",
+    "translation_recipe",
+    "variant_recipe",
+)

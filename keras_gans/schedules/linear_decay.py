@@ -1,5 +1,7 @@
 """`LinearDecay`: constant, then linearly down to zero (CycleGAN, pix2pix)."""
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -56,13 +58,14 @@ class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
         if hold_steps is None:
             hold_steps = self.total_steps // 2
         if isinstance(hold_steps, bool) or not (
-            isinstance(hold_steps, int) and 0 <= hold_steps < self.total_steps
+            isinstance(hold_steps, numbers.Integral)
+            and 0 <= hold_steps < self.total_steps
         ):
             raise ValueError(
                 f"`hold_steps` must be an int in [0, total_steps="
                 f"{self.total_steps}). " + format_received(hold_steps=hold_steps)
             )
-        self.hold_steps = hold_steps
+        self.hold_steps = int(hold_steps)
 
     def __call__(self, step):
         step = ops.cast(step, "float32")

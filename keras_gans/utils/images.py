@@ -79,3 +79,26 @@ def save_grid(images, path, rows=None, scale=None):
     if scale is None:
         scale = max(1, 256 // max(grid.shape[:2]))
     return save_png(grid, path, scale=scale)
+
+
+def read_image_for(path, image_shape):
+    """An image file as float32 `(H, W, C)` in [-1, 1] for a model input.
+
+    The image is converted to the model's channels (grayscale or RGB) and
+    resized to its height and width with antialiased bicubic resampling.
+
+    Raises:
+        FileNotFoundError: for a missing file.
+        ValueError: for an undecodable file, naming it.
+    """
+    from keras_gans.data.folder import _open
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"No image file at {path!r}. " + format_received(image=path)
+        )
+    height, width, channels = image_shape
+    image = _open(path, mode="L" if channels == 1 else "RGB")
+    image = image.resize((width, height), Image.Resampling.BICUBIC)
+    array = np.asarray(image, dtype="float32").reshape(height, width, channels)
+    return array / 127.5 - 1.0

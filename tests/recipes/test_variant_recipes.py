@@ -89,7 +89,9 @@ def test_sngan_recipe_trains_one_epoch_and_writes_its_summary(tmp_path):
 def test_cli_knows_every_variant_recipe():
     from keras_gans.cli import known_variants
 
-    assert set(known_variants()) == set(RECIPES) | {"dcgan", "cgan", "acgan"}
+    assert set(known_variants()) == set(RECIPES) | {
+        "dcgan", "cgan", "acgan", "pix2pix", "cyclegan", "discogan"
+    }
 
 
 def test_cli_does_not_run_shared_recipe_modules_as_variants(capsys):

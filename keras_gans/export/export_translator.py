@@ -1,0 +1,281 @@
+"""`export_translator`: an image-to-image generator as SavedModel + TFLite."""
+
+import json
+
+import keras
+import numpy as np
+
+from keras_gans.export import model_card
+from keras_gans.export.export_generator import check_card_values
+from keras_gans.export.export_generator import check_quantize
+from keras_gans.export.tensorflow_subprocess import exporter_for_backend
+from keras_gans.export.translator_artifact import check_translator_images
+from keras_gans.utils.validation import check_directory_arg
+from keras_gans.utils.validation import format_received
+from keras_gans.version import __version__
+
+# Card entries the exporter itself writes after verification; `extra_card`
+# may not override them (nor the descriptive fields of `_card_fields`).
+_EXPORT_KEYS = (
+    "quantize",
+    "quantization",
+    "files",
+    "export_errors",
+    "export_backend",
+    "tensorflow_version",
+)
+
+
+def export_translator(
+    generator,
+    directory,
+    quantize=None,
+    parity_images=None,
+    dataset=None,
+    epochs=None,
+    steps=None,
+    direction=None,
+    extra_card=None,
+):
+    """Exports an image-to-image generator as SavedModel and TFLite.
+
+    Writes into `directory`:
+
+    - `saved_model/`: a TensorFlow SavedModel whose `serving_default`
+      signature takes `image` float32 `(None, H, W, Ca)` in [-1, 1] and
+      returns `images` float32 `(None, H, W, Cb)` in [-1, 1];
+    - `generator.tflite`: the same signature converted for LiteRT, with a
+      free batch size (the card's `files.tflite.inputs` records it);
+    - `model_card.json`: `kind: "translator"`, the shapes, the direction,
+      the training record and how faithful each artifact is.
+
+    Both files are run on the parity images and compared with
+    `generator(parity_images, training=False)` on the current backend: the
+    SavedModel and a float32 TFLite file must be within 1e-4 (max abs
+    error); a quantized file's error is measured and recorded. Files are
+    verified in a staging folder before being moved into `directory`, so a
+    failed export changes nothing there; in an existing directory the
+    three artifacts are replaced and other files are kept. On JAX and
+    torch the network is exported by a child process started with
+    `KERAS_BACKEND=tensorflow`, as in `export_generator`; its layers must
+    then be Keras or keras-gans layers (or registered by `import
+    keras_gans`).
+
+    Args:
+        generator: a `keras.Model` with one image input `(N, H, W, Ca)` and
+            one image output `(N, H, W, Cb)`, both in [-1, 1] (e.g. a U-Net
+            or a CycleGAN ResNet generator).
+        directory: export directory; created if missing.
+        quantize: `None` (float32), `"float16"` (float16 weights) or
+            `"int8"` (int8 weights, dynamic-range activations).
+        parity_images: optional float32 images `(N, H, W, Ca)` in [-1, 1]
+            for the parity check (e.g. held-out inputs). Default:
+            `TRANSLATOR_PARITY_COUNT` (4) images drawn uniformly in [-1, 1]
+            by `numpy.random.default_rng(0)`. Required when the network
+            leaves its height or width free: they fix the exported size.
+        dataset: optional name of the training data, recorded in the card.
+        epochs: optional number of training epochs, recorded in the card.
+        steps: optional number of generator updates, recorded in the card.
+        direction: optional direction of the translation, e.g. `"A->B"`,
+            recorded in the card.
+        extra_card: optional dict of further card entries, JSON values
+            (NumPy scalars and arrays are converted), e.g. `{"variant":
+            "CycleGAN", "test_scores": {...}}`; it may not replace the
+            entries the exporter writes.
+
+    Returns:
+        The model card as a dict: `kind`, `direction`, `network`,
+        `input_shape`, `output_shape`, `value_range`, `dataset`, `epochs`,
+        `steps`, `trained_backend`, `keras_gans_version`, `signature`,
+        `quantize`, `quantization`, `files` (paths and sizes in bytes),
+        `export_errors` (`saved_model_max_abs_error`,
+        `tflite_max_abs_error`, `images`), the `extra_card` entries, ...
+
+    Raises:
+        ValueError: if `generator` is not an image-to-image `keras.Model`,
+            for invalid `quantize`, `parity_images`, `dataset`, `epochs`,
+            `steps`, `direction` or `extra_card`, or if the network's
+            outputs on the parity images are not finite.
+        ExportParityError: if an export is not faithful (see above).
+
+    Example:
+
+    ```python
+    card = keras_gans.export.export_translator(
+        cyclegan.generator_ab, "saved_models/cyclegan/a2b",
+        direction="A->B", dataset="mnist<->thick-mnist", epochs=5,
+    )
+    print(card["export_errors"]["tflite_max_abs_error"])
+    ```
+    """
+    check_quantize(quantize)
+    check_card_values(dataset, epochs, steps)
+    directory = check_directory_arg("directory", directory)
+    if direction is not None and not (
+        isinstance(direction, str) and direction
+    ):
+        raise ValueError(
+            "`direction` must be a non-empty string (e.g. 'A->B') or None. "
+            + format_received(direction=direction)
+        )
+    input_shape = translator_input_shape(generator)
+    images, description = _parity_images(parity_images, input_shape)
+    reference = _translate(generator, images)
+    card_fields = _card_fields(
+        generator, images, reference, dataset, epochs, steps, direction
+    )
+    card_fields.update(_check_extra_card(extra_card, card_fields))
+    export_and_verify = exporter_for_backend(model_card.TRANSLATOR_KIND)
+    return export_and_verify(
+        generator,
+        directory,
+        images=images,
+        reference=reference,
+        card_fields=card_fields,
+        quantize=quantize,
+        parity_description=description,
+    )
+
+
+def translator_input_shape(generator):
+    """`(H, W, Ca)` of an image-to-image network (`None` for a free size).
+
+    Raises:
+        ValueError: unless `generator` is a `keras.Model` with one rank-4
+            input and one rank-4 output.
+    """
+    inputs = outputs = None
+    if isinstance(generator, keras.Model):
+        try:
+            inputs, outputs = generator.inputs, generator.outputs
+        except (AttributeError, ValueError):
+            pass  # a subclassed model that was never called symbolically
+    if (
+        not inputs
+        or not outputs
+        or len(inputs) != 1
+        or len(outputs) != 1
+        or len(inputs[0].shape) != 4
+        or len(outputs[0].shape) != 4
+        or inputs[0].shape[3] is None
+    ):
+        described = (
+            f"a {type(generator).__name__} with inputs "
+            f"{[tuple(t.shape) for t in inputs or ()]} and outputs "
+            f"{[tuple(t.shape) for t in outputs or ()]}"
+            if inputs
+            else repr(generator)
+        )
+        raise ValueError(
+            "`generator` must be a functional keras.Model mapping one image "
+            "batch (N, H, W, Ca) to one image batch (N, H, W, Cb), e.g. a "
+            "U-Net or ResNet generator. For a latent generator use "
+            f"export_generator. Received: generator={described}"
+        )
+    return tuple(inputs[0].shape[1:])
+
+
+def _parity_images(parity_images, input_shape):
+    """`(images, description)`: the parity inputs and how the card says so."""
+    if parity_images is not None:
+        images = check_translator_images(
+            parity_images, input_shape, name="parity_images"
+        )
+        return images, f"{len(images)} images given as parity_images"
+    if None in input_shape:
+        raise ValueError(
+            f"The generator takes images of any height or width "
+            f"(input shape {input_shape}): pass `parity_images` of the size "
+            f"to export. " + format_received(parity_images=None)
+        )
+    shape = (model_card.TRANSLATOR_PARITY_COUNT, *input_shape)
+    rng = np.random.default_rng(model_card.PARITY_SEED)
+    images = rng.uniform(-1.0, 1.0, shape).astype("float32")
+    description = (
+        f"numpy.random.default_rng({model_card.PARITY_SEED})"
+        f".uniform(-1, 1, {shape})"
+    )
+    return images, description
+
+
+def _translate(generator, images):
+    outputs = generator(keras.ops.convert_to_tensor(images), training=False)
+    outputs = np.asarray(keras.ops.convert_to_numpy(outputs), "float32")
+    if outputs.ndim != 4 or len(outputs) != len(images):
+        raise ValueError(
+            f"`generator` must return one image per input image; for "
+            f"{images.shape} it returned {outputs.shape}. "
+            + format_received(generator=generator.name)
+        )
+    if not np.all(np.isfinite(outputs)):
+        raise ValueError(
+            "`generator` returned non-finite values on the parity images; "
+            "nothing to export faithfully. "
+            + format_received(generator=generator.name)
+        )
+    return outputs
+
+
+def _card_fields(
+    generator, images, reference, dataset, epochs, steps, direction
+):
+    input_shape = [int(d) for d in images.shape[1:]]
+    output_shape = [int(d) for d in reference.shape[1:]]
+    return {
+        "format_version": model_card.CARD_FORMAT_VERSION,
+        "kind": model_card.TRANSLATOR_KIND,
+        "direction": direction,
+        "network": generator.name,
+        "input_shape": input_shape,
+        "output_shape": output_shape,
+        "value_range": list(model_card.VALUE_RANGE),
+        "dataset": dataset,
+        "epochs": None if epochs is None else int(epochs),
+        "steps": None if steps is None else int(steps),
+        "keras_version": keras.__version__,
+        "keras_gans_version": __version__,
+        "trained_backend": keras.backend.backend(),
+        "reference_backend": keras.backend.backend(),
+        "signature": {
+            "name": model_card.SIGNATURE_KEY,
+            "inputs": {model_card.TRANSLATOR_INPUT_NAME: [None, *input_shape]},
+            "outputs": {model_card.OUTPUT_NAME: [None, *output_shape]},
+        },
+    }
+
+
+def _check_extra_card(extra_card, card_fields):
+    """Returns `extra_card` as plain JSON values, after checking it."""
+    if extra_card is None:
+        return {}
+    if not isinstance(extra_card, dict) or not all(
+        isinstance(key, str) for key in extra_card
+    ):
+        raise ValueError(
+            "`extra_card` must be a dict with string keys, or None. "
+            + format_received(extra_card=extra_card)
+        )
+    taken = sorted(set(extra_card) & (set(card_fields) | set(_EXPORT_KEYS)))
+    if taken:
+        raise ValueError(
+            f"`extra_card` may not replace the card entries the exporter "
+            f"writes ({', '.join(taken)}); use the matching arguments. "
+            + format_received(extra_card=extra_card)
+        )
+    try:
+        return json.loads(json.dumps(extra_card, default=_plain_value))
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"`extra_card` must hold JSON values (str, int, float, bool, "
+            f"None, lists and dicts of them; NumPy scalars and arrays are "
+            f"converted): {error}. " + format_received(extra_card=extra_card)
+        ) from error
+
+
+def _plain_value(value):
+    """NumPy scalars and arrays as Python values (for `json.dumps`)."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(
+        f"Object of type {type(value).__name__} is not JSON serializable"
+    )

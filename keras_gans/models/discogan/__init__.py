@@ -1,0 +1,1 @@
+from keras_gans.models.discogan.discogan import DiscoGAN

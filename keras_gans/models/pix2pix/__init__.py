@@ -1,0 +1,1 @@
+from keras_gans.models.pix2pix.pix2pix import Pix2Pix

@@ -1,0 +1,1 @@
+from keras_gans.models.unet.unet import UNet

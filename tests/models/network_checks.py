@@ -1,0 +1,83 @@
+"""Checks shared by the image-to-image network tests (U-Net, ResNet
+generator, PatchGAN): serialization, LiteRT parity, instance norm."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from tests import helpers
+
+BACKEND = keras.backend.backend()
+# Keras' LiteRT export runs only under the TensorFlow backend (on JAX it
+# raises, on torch it needs static shapes); networks trained on JAX or
+# torch are exported by reloading their backend-portable `.keras` file
+# under TensorFlow, so the round-trip tests cover the other backends.
+tensorflow_only = pytest.mark.skipif(
+    BACKEND != "tensorflow",
+    reason="Keras' LiteRT export needs the TensorFlow backend; other "
+    "backends export through a reloaded .keras file (round-trip tests).",
+)
+
+
+def check_config_round_trip(model):
+    """`from_config(get_config())` rebuilds the same architecture."""
+    config = model.get_config()
+    rebuilt = type(model).from_config(config)
+    assert rebuilt.get_config() == config
+    assert [tuple(w.shape) for w in rebuilt.weights] == [
+        tuple(w.shape) for w in model.weights
+    ]
+    assert [layer.name for layer in rebuilt.layers] == [
+        layer.name for layer in model.layers
+    ]
+
+
+def check_save_load_round_trip(model, inputs, directory):
+    """A saved and reloaded network gives identical inference outputs.
+
+    One training call first moves the BatchNorm statistics off their
+    initial values, so the file must carry them too.
+    """
+    model(inputs, training=True)
+    expected = helpers.to_numpy(model(inputs, training=False))
+    reloaded = helpers.save_and_reload(model, directory)
+    assert type(reloaded) is type(model)
+    assert reloaded.get_config() == model.get_config()
+    np.testing.assert_array_equal(
+        helpers.to_numpy(reloaded(inputs, training=False)), expected
+    )
+
+
+def check_litert_parity(model, inputs, directory, tolerance=1e-4):
+    """The `.tflite` export gives the Keras outputs (TensorFlow only)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    path = os.path.join(str(directory), f"{model.name}.tflite")
+    model.export(path, format="litert", verbose=False)
+    interpreter = Interpreter(model_path=path)
+    (input_details,) = interpreter.get_input_details()
+    (output_details,) = interpreter.get_output_details()
+    interpreter.resize_tensor_input(input_details["index"], inputs.shape)
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(input_details["index"], inputs)
+    interpreter.invoke()
+    outputs = interpreter.get_tensor(output_details["index"])
+    expected = helpers.to_numpy(model(inputs, training=False))
+    assert outputs.shape == expected.shape
+    assert np.max(np.abs(outputs - expected)) <= tolerance
+
+
+def check_instance_normalized(model, layer_name, inputs):
+    """The named layer's output has zero mean and unit variance per image
+    and channel (its scale and offset are still 1 and 0), whatever the
+    other images of the batch hold."""
+    probe = keras.Model(model.input, model.get_layer(layer_name).output)
+    outputs = helpers.to_numpy(probe(inputs, training=True))
+    np.testing.assert_allclose(outputs.mean(axis=(1, 2)), 0.0, atol=1e-4)
+    np.testing.assert_allclose(outputs.var(axis=(1, 2)), 1.0, atol=2e-2)
+    others = inputs.copy()
+    others[1:] = others[1:] * 5.0 + 3.0
+    alone = helpers.to_numpy(probe(others, training=True))
+    np.testing.assert_allclose(alone[0], outputs[0], rtol=1e-5, atol=1e-5)
