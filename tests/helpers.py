@@ -114,3 +114,21 @@ def save_and_reload(model, directory, name="model.keras"):
     path = os.path.join(str(directory), name)
     model.save(path)
     return keras.saving.load_model(path)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans_tests")
+class BlowUpAfter(keras.optimizers.schedules.LearningRateSchedule):
+    """`rate` up to optimizer update `step + 1`, NaN from the next one: a
+    learning rate that blew up, to inject a NaN at a known step. (`where`,
+    not arithmetic: Keras' PiecewiseConstantDecay multiplies the values by
+    masks, which spreads a NaN value to every step.)"""
+
+    def __init__(self, step, rate=2e-4):
+        self.step = step
+        self.rate = rate
+
+    def __call__(self, step):
+        return keras.ops.where(step > self.step, float("nan"), self.rate)
+
+    def get_config(self):
+        return {"step": self.step, "rate": self.rate}

@@ -1,10 +1,19 @@
-"""Training callbacks: sample grids, resumable checkpoints, FID and KID."""
+"""Training callbacks: sample grids, resumable checkpoints, a NaN guard,
+FID and KID."""
 
 from keras_gans.callbacks.fid import FID
 from keras_gans.callbacks.generative_metric import GenerativeMetric
 from keras_gans.callbacks.kid import KID
+from keras_gans.callbacks.nan_guard import NaNGuard
 
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.training_checkpoint import TrainingCheckpoint
 
-__all__ = ["FID", "GenerativeMetric", "KID", "SampleGrid", "TrainingCheckpoint"]
+__all__ = [
+    "FID",
+    "GenerativeMetric",
+    "KID",
+    "NaNGuard",
+    "SampleGrid",
+    "TrainingCheckpoint",
+]

@@ -46,7 +46,15 @@ class LiteRTGenerator:
         from ai_edge_litert.interpreter import Interpreter
 
         self.path = str(path)
-        self._interpreter = Interpreter(model_path=self.path)
+        try:
+            self._interpreter = Interpreter(model_path=self.path)
+        except (ValueError, RuntimeError) as error:
+            raise ValueError(
+                f"{self.path!r} is not a readable TFLite model ({error}); a "
+                "generator artifact is a .tflite written by "
+                "keras_gans.export.export_generator. "
+                + format_received(path=self.path)
+            ) from error
         self._runner = None
         signatures = self._interpreter.get_signature_list()
         if signatures:
