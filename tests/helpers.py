@@ -135,3 +135,21 @@ def translation_pairs(n=8, seed=0, b_channels=1):
     a = random_images(n, shape, seed=seed)
     b = random_images(n, shape[:2] + (b_channels,), seed=seed + 1)
     return a, b
+
+
+@keras.saving.register_keras_serializable(package="keras_gans_tests")
+class BlowUpAfter(keras.optimizers.schedules.LearningRateSchedule):
+    """`rate` up to optimizer update `step + 1`, NaN from the next one: a
+    learning rate that blew up, to inject a NaN at a known step. (`where`,
+    not arithmetic: Keras' PiecewiseConstantDecay multiplies the values by
+    masks, which spreads a NaN value to every step.)"""
+
+    def __init__(self, step, rate=2e-4):
+        self.step = step
+        self.rate = rate
+
+    def __call__(self, step):
+        return keras.ops.where(step > self.step, float("nan"), self.rate)
+
+    def get_config(self):
+        return {"step": self.step, "rate": self.rate}

@@ -1,9 +1,10 @@
-"""Training callbacks: sample grids, resumable checkpoints, FID and KID,
-translation grids and scores."""
+"""Training callbacks: sample grids, resumable checkpoints, a NaN guard,
+FID and KID, translation grids and scores."""
 
 from keras_gans.callbacks.fid import FID
 from keras_gans.callbacks.generative_metric import GenerativeMetric
 from keras_gans.callbacks.kid import KID
+from keras_gans.callbacks.nan_guard import NaNGuard
 
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.training_checkpoint import TrainingCheckpoint
@@ -14,6 +15,7 @@ __all__ = [
     "FID",
     "GenerativeMetric",
     "KID",
+    "NaNGuard",
     "SampleGrid",
     "TrainingCheckpoint",
     "TranslationGrid",

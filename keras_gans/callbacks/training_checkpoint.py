@@ -2,33 +2,100 @@
 
 import glob
 import json
+import math
 import os
+import re
+import warnings
 
 import keras
+import numpy as np
 
+from keras_gans.utils.safe_loading import load_keras_file
+from keras_gans.utils.unsafe_model_file_error import UnsafeModelFileError
 from keras_gans.utils.validation import check_directory_arg
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
 _LATEST = "latest.json"
+_NAME = re.compile(r"^epoch_(\d+)\.keras$")
+# `model.save` insists on a `.keras` suffix, so a file being written keeps
+# it behind this prefix, which `_NAME` never matches.
+_PARTIAL = "partial-"
+
+
+def _fsync(path):
+    # Renaming is atomic, but without a flush a power cut can still leave
+    # the renamed file empty; a killed process cannot (the OS keeps its
+    # writes).
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_json_atomically(path, payload):
     tmp = f"{path}.tmp"
     with open(tmp, "w") as f:
         json.dump(payload, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def _non_finite_state(model, logs=None):
+    """What is NaN or infinite in `logs` or `model`'s variables, or `None`.
+
+    Args:
+        model: a Keras model (its weights and optimizer variables are
+            checked).
+        logs: a dict of logged values (e.g. an epoch's losses).
+
+    Returns:
+        A short description such as `"d_loss=nan"` or `"variable
+        'generator/dense/kernel'"`, or `None` when everything is finite.
+    """
+    for key, value in (logs or {}).items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if not math.isfinite(number):
+            return f"{key}={number}"
+    variables = list(model.weights)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        variables += list(optimizer.variables)
+    for variable in variables:
+        value = np.asarray(keras.ops.convert_to_numpy(variable.value))
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            return f"variable {variable.path!r}"
+    return None
 
 
 class TrainingCheckpoint(keras.callbacks.Callback):
     """Saves the whole GAN as `.keras` every k epochs, for `--resume`.
 
-    A checkpoint holds both networks, both optimizers (slots and iteration
-    counts), the seed-generator states and the compile configuration, so
-    `keras.saving.load_model` followed by `fit(..., initial_epoch=epoch)`
-    continues training. Each file is written under a temporary name and
-    renamed, and `latest.json` is replaced only after the rename: a crash
-    while saving never leaves a truncated latest checkpoint.
+    A checkpoint holds the full training state: both networks, both
+    optimizers (slots, iteration counts, hence the position of learning
+    rate schedules), the EMA generator, the adaptive augmentation
+    probability and any other state variable of the model, the seed
+    generator states and the compile configuration; `latest.json` records
+    the epoch. `restore()` followed by `fit(..., initial_epoch=epoch)`
+    continues training where it stopped (with `keras_gans.data.load(...,
+    initial_epoch=epoch)` the data order is also the uninterrupted one).
+
+    Writes are crash-safe: each file is written under a temporary name,
+    flushed to disk and renamed, and `latest.json` is replaced (the same
+    way) only after the rename, so a process killed at any moment leaves
+    the previous checkpoint intact and loadable. A model whose losses or
+    weights are NaN or infinite is never saved, so the last checkpoint
+    stays the last good one.
+
+    It plays the role of `keras.callbacks.BackupAndRestore`, which loads
+    weights back into a model the script must first rebuild and compile
+    the same way, and keeps one backup: a checkpoint here is a complete
+    model, loadable on its own, and the last `keep` are kept.
 
     Args:
         directory: folder of the checkpoints; created if missing.
@@ -43,10 +110,19 @@ class TrainingCheckpoint(keras.callbacks.Callback):
 
     ```python
     ckpt = keras_gans.callbacks.TrainingCheckpoint("runs/dcgan/checkpoints")
+    gan, start = make_gan(), 0
     restored = ckpt.restore()          # None on the first run
     if restored is not None:
-        gan, initial_epoch = restored
-    gan.fit(ds, epochs=20, initial_epoch=initial_epoch, callbacks=[ckpt])
+        gan, start = restored
+    # Epoch-keyed data: each epoch's order depends on (seed, epoch) only.
+    ds = keras_gans.data.load("digits", seed=0, epochs=20, initial_epoch=start)
+    gan.fit(
+        ds,
+        epochs=20,
+        initial_epoch=start,
+        steps_per_epoch=len(ds) // (20 - start),
+        callbacks=[ckpt, keras_gans.callbacks.NaNGuard()],
+    )
     ```
     """
 
@@ -57,18 +133,43 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         self.keep = check_positive_int("keep", keep)
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            self.save(self.model, epoch + 1)
+        if (epoch + 1) % self.every:
+            return
+        problem = _non_finite_state(self.model, logs)
+        if problem is not None:
+            found = self.latest()
+            kept = found[0] if found else "none yet"
+            print(
+                f"TrainingCheckpoint: not saving epoch {epoch + 1}: "
+                f"{problem} is not finite. Kept the last good checkpoint: "
+                f"{kept}."
+            )
+            return
+        self.save(self.model, epoch + 1)
 
     def save(self, model, epoch):
-        """Writes `epoch_XXXX.keras` and points `latest.json` at it."""
+        """Writes `epoch_XXXX.keras` and points `latest.json` at it.
+
+        Returns:
+            The path of the new checkpoint.
+
+        Raises:
+            ValueError: if a weight or optimizer variable of `model` is
+                NaN or infinite (the last good checkpoint is kept).
+        """
+        problem = _non_finite_state(model)
+        if problem is not None:
+            raise ValueError(
+                f"Refusing to checkpoint a model whose {problem} is not "
+                "finite. " + format_received(epoch=epoch)
+            )
         os.makedirs(self.directory, exist_ok=True)
+        self._remove_partial_files()
         name = f"epoch_{epoch:04d}.keras"
         path = os.path.join(self.directory, name)
-        # `model.save` insists on a `.keras` suffix, so the temporary name
-        # keeps it behind a prefix that `_checkpoint_files` never matches.
-        tmp = os.path.join(self.directory, f"partial-{name}")
+        tmp = os.path.join(self.directory, _PARTIAL + name)
         model.save(tmp)
+        _fsync(tmp)
         os.replace(tmp, path)
         _write_json_atomically(
             os.path.join(self.directory, _LATEST),
@@ -78,34 +179,103 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         return path
 
     def latest(self):
-        """`(path, epoch)` of the newest complete checkpoint, or `None`."""
+        """`(path, epoch)` of the newest complete checkpoint, or `None`.
+
+        `latest.json` names it; if that record is missing or unreadable
+        (a file system that lost it), the newest `epoch_XXXX.keras` is
+        used.
+
+        Raises:
+            FileNotFoundError: if `latest.json` names a file that does not
+                exist and no other checkpoint is left.
+        """
         record = os.path.join(self.directory, _LATEST)
+        files = self._checkpoint_files()
         if not os.path.isfile(record):
-            return None
-        with open(record) as f:
-            payload = json.load(f)
-        path = os.path.join(self.directory, payload["path"])
-        if not os.path.isfile(path):
-            raise FileNotFoundError(
-                f"{record} names a checkpoint that does not exist. "
-                + format_received(path=path)
+            return files[-1] if files else None
+        try:
+            with open(record) as f:
+                payload = json.load(f)
+            path = os.path.join(self.directory, payload["path"])
+            epoch = int(payload["epoch"])
+        except (ValueError, KeyError, TypeError) as error:
+            if not files:
+                raise ValueError(
+                    f"{record} is unreadable ({error}) and no checkpoint "
+                    "file is left. " + format_received(directory=self.directory)
+                ) from error
+            warnings.warn(
+                f"{record} is unreadable ({error}); using the newest "
+                f"checkpoint file, {files[-1][0]}."
             )
-        return path, int(payload["epoch"])
+            return files[-1]
+        if not os.path.isfile(path):
+            if not files:
+                raise FileNotFoundError(
+                    f"{record} names a checkpoint that does not exist. "
+                    + format_received(path=path)
+                )
+            warnings.warn(
+                f"{record} names {path}, which does not exist; using the "
+                f"newest checkpoint file, {files[-1][0]}."
+            )
+            return files[-1]
+        return path, epoch
 
     def restore(self, compile=True):
-        """Loads the newest checkpoint: `(model, epoch)`, or `None`."""
+        """Loads the newest checkpoint: `(model, epoch)`, or `None`.
+
+        Files are loaded with `safe_mode=True` (see
+        `keras_gans.utils.safe_loading`). If the newest file cannot be
+        read (it was damaged after it was written), older ones are tried,
+        with a warning.
+
+        Raises:
+            UnsafeModelFileError: if the checkpoint stores Python code (a
+                `Lambda` layer); it is never loaded.
+            ValueError: if no checkpoint in the folder can be loaded.
+        """
         found = self.latest()
         if found is None:
             return None
-        import keras_gans  # noqa: F401  (registers the model classes)
-
-        path, epoch = found
-        return keras.saving.load_model(path, compile=compile), epoch
+        candidates = [found] + [
+            item
+            for item in reversed(self._checkpoint_files())
+            if item[1] < found[1]
+        ]
+        errors = []
+        for path, epoch in candidates:
+            try:
+                model = load_keras_file(path, compile=compile)
+            except UnsafeModelFileError:
+                raise
+            except ValueError as error:
+                errors.append(str(error))
+                warnings.warn(f"Skipping an unreadable checkpoint: {error}")
+                continue
+            return model, epoch
+        raise ValueError(
+            "No checkpoint in the folder can be loaded: "
+            + "; ".join(errors)
+            + " "
+            + format_received(directory=self.directory)
+        )
 
     def _checkpoint_files(self):
-        pattern = os.path.join(self.directory, "epoch_*.keras")
-        return sorted(glob.glob(pattern))
+        """`[(path, epoch)]` of the complete checkpoints, oldest first."""
+        found = []
+        for path in glob.glob(os.path.join(self.directory, "epoch_*.keras")):
+            match = _NAME.match(os.path.basename(path))
+            if match:
+                found.append((path, int(match.group(1))))
+        return sorted(found, key=lambda item: item[1])
+
+    def _remove_partial_files(self):
+        # Left by a process killed while saving; never loaded.
+        pattern = os.path.join(self.directory, _PARTIAL + "*")
+        for path in glob.glob(pattern):
+            os.remove(path)
 
     def _prune(self):
-        for path in self._checkpoint_files()[: -self.keep]:
+        for path, _ in self._checkpoint_files()[: -self.keep]:
             os.remove(path)

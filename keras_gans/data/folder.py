@@ -17,7 +17,9 @@ folder names in sorted order, as in `keras.utils.image_dataset_from_directory`:
 """
 
 import os
+import struct
 import warnings
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -32,11 +34,20 @@ from keras_gans.utils.validation import format_received
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 # PIL modes without colour; anything else is read as RGB.
 _GRAY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F")
-# What PIL raises for unreadable, truncated or malformed files.
+# What PIL raises for unreadable, truncated or malformed files: its
+# plugins parse headers with `struct` and index tables read from the file,
+# so damaged files also surface as struct/index/type/zlib errors, and a
+# header claiming a huge image as a MemoryError.
 _DECODE_ERRORS = (
     OSError,
     SyntaxError,
     ValueError,
+    EOFError,
+    IndexError,
+    TypeError,
+    MemoryError,
+    struct.error,
+    zlib.error,
     Image.DecompressionBombError,
 )
 

@@ -62,6 +62,8 @@ def load(
     download=False,
     cache=True,
     drop_remainder=True,
+    epochs=None,
+    initial_epoch=0,
 ):
     """Loads a dataset as batches of float32 images in [-1, 1].
 
@@ -97,6 +99,17 @@ def load(
         drop_remainder: drop the last incomplete batch so every batch has
             `batch_size` images (GAN losses and batch statistics assume a
             fixed batch).
+        epochs: `None` (default) returns one epoch that reshuffles each
+            time it is iterated. For training that can be resumed exactly,
+            pass the run's number of epochs: the dataset then holds the
+            epochs `initial_epoch` to `epochs - 1` back to back, each
+            shuffled in an order fixed by `seed` and the epoch number, so a
+            run resumed at epoch k sees the very batches an uninterrupted
+            run sees from epoch k on. Fit it with `steps_per_epoch=len(ds)
+            // (epochs - initial_epoch)`. File order (tfds `shuffle_files`)
+            is then the same every epoch.
+        initial_epoch: first epoch of the dataset when `epochs` is set
+            (the epoch a resumed run starts at).
 
     Returns:
         A `tf.data.Dataset` of float32 images `(batch,) + image_shape`, or
@@ -105,8 +118,9 @@ def load(
     Raises:
         ValueError: for an unknown `name`, a non-positive `batch_size`, a
             `batch_size` above the number of images with `drop_remainder`,
-            an invalid `image_shape` or `split`, corrupt files, or
-            `with_labels` for a source without labels.
+            an invalid `image_shape` or `split`, corrupt files,
+            `with_labels` for a source without labels, or an
+            `initial_epoch` outside `[0, epochs]`.
         FileNotFoundError: for a missing `data_dir` or data file.
 
     Example:
@@ -116,6 +130,9 @@ def load(
     ds = keras_gans.data.load("mnist-idx", data_dir="data/mnist")
     ds = keras_gans.data.load("cifar10", with_labels=True, download=True)
     images, labels = next(iter(ds))  # (64, 32, 32, 3) float32, (64,) int32
+    # Resumable: epochs 5..19 of a 20-epoch run, in their own orders.
+    ds = keras_gans.data.load("digits", seed=0, epochs=20, initial_epoch=5)
+    gan.fit(ds, epochs=20, initial_epoch=5, steps_per_epoch=len(ds) // 15)
     ```
     """
     batch_size = check_positive_int("batch_size", batch_size)
@@ -130,6 +147,7 @@ def load(
             download=download,
             shuffle_files=shuffle,
             seed=seed,
+            reshuffle_files=epochs is None,
         )
         num_examples, in_memory = ds_info.num_examples, False
     else:
@@ -150,6 +168,8 @@ def load(
         cache=cache,
         drop_remainder=drop_remainder,
         in_memory=in_memory,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
     )
 
 

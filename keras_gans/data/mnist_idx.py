@@ -21,6 +21,7 @@ truncated download fails loudly instead of training on garbage.
 """
 
 import gzip
+import math
 import os
 import zlib
 
@@ -99,7 +100,9 @@ def read_idx(path, expected_ndim=None):
         )
     shape = tuple(int(d) for d in np.frombuffer(data, ">u4", ndim, offset=4))
     dtype = _IDX_DTYPES[type_code]
-    expected_size = header_size + int(np.prod(shape)) * dtype.itemsize
+    # Python ints: np.prod would wrap around 2**64 for absurd headers and
+    # could then "match" the file length.
+    expected_size = header_size + math.prod(shape) * dtype.itemsize
     if len(data) != expected_size:
         problem = "truncated" if len(data) < expected_size else "too long"
         raise ValueError(

@@ -125,6 +125,7 @@ def load_tfds(
     download=False,
     shuffle_files=False,
     seed=None,
+    reshuffle_files=True,
 ):
     """Loads a tfds split as an unbatched dataset of uint8 images.
 
@@ -141,6 +142,10 @@ def load_tfds(
         download: let tfds download and prepare the data if missing.
         shuffle_files: read the data files in a seeded random order.
         seed: seed of the file order.
+        reshuffle_files: with `shuffle_files`, draw a new file order each
+            time the dataset is iterated; `False` keeps the first, so the
+            order does not depend on how often it was iterated (exactly
+            resumable training).
 
     Returns:
         `(dataset, DatasetInfo)`; the dataset yields uint8 images of
@@ -166,7 +171,10 @@ def load_tfds(
             data_dir=data_dir,
             download=download,
             shuffle_files=shuffle_files,
-            read_config=tfds.ReadConfig(shuffle_seed=seed),
+            read_config=tfds.ReadConfig(
+                shuffle_seed=seed,
+                shuffle_reshuffle_each_iteration=reshuffle_files,
+            ),
         )
     except AssertionError as exc:
         # tfds asserts when the prepared files are absent.

@@ -72,12 +72,12 @@ def _export(args, generator, card_fields):
 def main(argv=None):
     """Exports the saved network; returns the process exit code."""
     args = _parse(argv)
-    import keras
 
     import keras_gans  # noqa: F401  (registers custom layers for loading)
     from keras_gans.export.export_parity_error import ExportParityError
+    from keras_gans.utils.safe_loading import load_keras_file
 
-    generator = keras.saving.load_model(args.generator, compile=False)
+    generator = load_keras_file(args.generator, compile=False)
     with open(args.card_fields, encoding="utf-8") as handle:
         card_fields = json.load(handle)
     try:

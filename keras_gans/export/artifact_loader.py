@@ -6,6 +6,7 @@ import numpy as np
 
 from keras_gans.export import model_card
 from keras_gans.export.generator_artifact import GeneratorArtifact
+from keras_gans.utils.safe_loading import load_keras_file
 from keras_gans.utils.validation import format_received
 
 
@@ -204,7 +205,7 @@ def _load_keras(path):
     import keras_gans  # noqa: F401  (registers the model classes)
     from keras_gans.training.adversarial_model import AdversarialModel
 
-    model = keras.saving.load_model(path, compile=False)
+    model = load_keras_file(path, compile=False)
     if isinstance(model, AdversarialModel):
 
         def generate(latents, labels=None):

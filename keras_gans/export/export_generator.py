@@ -9,6 +9,7 @@ import numpy as np
 from keras_gans.export import model_card
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.training.adversarial_model import AdversarialModel
+from keras_gans.utils.safe_loading import load_keras_file
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 from keras_gans.version import __version__
@@ -159,7 +160,7 @@ def export_from_file(
         )
     import keras_gans  # noqa: F401  (registers the model classes)
 
-    gan = keras.saving.load_model(keras_path, compile=True)
+    gan = load_keras_file(keras_path, compile=True, name="keras_path")
     return _export(
         gan,
         directory,

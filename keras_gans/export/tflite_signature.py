@@ -37,7 +37,14 @@ class TFLiteSignature:
         from ai_edge_litert.interpreter import Interpreter
 
         self.path = str(path)
-        self._interpreter = Interpreter(model_path=self.path)
+        try:
+            self._interpreter = Interpreter(model_path=self.path)
+        except (ValueError, RuntimeError) as error:
+            raise ValueError(
+                f"{self.path!r} is not a readable TFLite model ({error}); "
+                "keras-gans artifacts are .tflite files written by "
+                "keras_gans.export. " + f"Received: path={self.path!r}"
+            ) from error
         self._runner = None
         signatures = self._interpreter.get_signature_list()
         if signatures:

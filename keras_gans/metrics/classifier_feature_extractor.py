@@ -23,6 +23,7 @@ from keras_gans.metrics.image_checks import check_rank
 from keras_gans.metrics.image_checks import describe
 from keras_gans.metrics.image_checks import to_model_range
 from keras_gans.metrics.image_checks import to_numpy
+from keras_gans.utils.safe_loading import load_keras_file
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -284,14 +285,12 @@ class ClassifierFeatureExtractor(FeatureExtractor):
             FileNotFoundError: if `path` does not exist.
             ValueError: if the model has no `"features"` layer.
         """
-        import keras
-
         path = os.fspath(path)
         if not os.path.isfile(path):
             raise FileNotFoundError(
                 "No extractor model at this path. " + format_received(path=path)
             )
-        model = keras.saving.load_model(path, compile=False)
+        model = load_keras_file(path, compile=False)
         metadata = None
         if os.path.isfile(_metadata_path(path)):
             with open(_metadata_path(path)) as handle:

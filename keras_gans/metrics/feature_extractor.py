@@ -338,21 +338,11 @@ def resize_images(images, size):
 
 
 def load_keras_model(path):
-    """`keras.saving.load_model(path, compile=False)` with clear errors."""
-    import keras
+    """A `.keras` model loaded in safe mode, with clear errors (see
+    `keras_gans.utils.safe_loading.load_keras_file`)."""
+    from keras_gans.utils.safe_loading import load_keras_file
 
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(
-            "No Keras model file at this path. " + format_received(path=path)
-        )
-    try:
-        return keras.saving.load_model(path, compile=False)
-    except Exception as error:  # noqa: BLE001 (corrupt or foreign files)
-        raise ValueError(
-            f"Could not load a Keras model from the file ({error}). "
-            + format_received(path=path)
-        ) from error
+    return load_keras_file(path, compile=False)
 
 
 def file_sha256(path):

@@ -183,7 +183,9 @@ def run(args, build_model):
         build_model: callable `(args) -> compiled AdversarialModel`.
 
     Returns:
-        A summary dict (also written to `run_dir/summary.json`).
+        A summary dict (also written to `run_dir/summary.json`). When
+        `NaNGuard` stopped a diverging run it has a `"diverged"` entry
+        (the loss, its value and the step) and nothing is exported.
     """
     import keras
 
@@ -192,6 +194,12 @@ def run(args, build_model):
     from keras_gans.utils.images import save_grid
 
     keras.utils.set_random_seed(args.seed)
+    checkpoint = callbacks.TrainingCheckpoint(
+        os.path.join(args.run_dir, "checkpoints")
+    )
+    gan, initial_epoch = _model_and_epoch(args, build_model, checkpoint)
+    # Epoch-keyed shuffling: a resumed run sees, epoch for epoch, the
+    # batches of an uninterrupted one.
     dataset = data.load(
         args.dataset,
         batch_size=args.batch_size,
@@ -199,24 +207,26 @@ def run(args, build_model):
         image_shape=args.image_shape,
         with_labels=getattr(args, "with_labels", False),
         seed=args.seed,
+        epochs=args.epochs,
+        initial_epoch=min(initial_epoch, args.epochs),
     )
-    checkpoint = callbacks.TrainingCheckpoint(
-        os.path.join(args.run_dir, "checkpoints")
-    )
-    gan, initial_epoch = _model_and_epoch(args, build_model, checkpoint)
     grids = callbacks.SampleGrid(
         os.path.join(args.run_dir, "samples"), **_grid_layout(gan)
     )
+    guard = callbacks.NaNGuard()
     start = time.perf_counter()
     if initial_epoch < args.epochs:
         gan.fit(
             dataset,
             epochs=args.epochs,
             initial_epoch=initial_epoch,
-            callbacks=[grids, checkpoint],
+            steps_per_epoch=len(dataset) // (args.epochs - initial_epoch),
+            callbacks=[grids, guard, checkpoint],
             verbose=_verbosity(args.verbose),
         )
     train_seconds = time.perf_counter() - start
+    if guard.diverged is not None:
+        return _diverged(args, gan, initial_epoch, guard)
     gan.save(os.path.join(args.run_dir, "final.keras"))
     summary = {
         "recipe": type(gan).__name__,
@@ -272,7 +282,7 @@ def main(
         argv: arguments (default `sys.argv[1:]`).
 
     Returns:
-        The process exit code.
+        The process exit code: 0, or 1 when training diverged.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = add_flags(build_parser(recipe, description)).parse_args(argv)
@@ -280,8 +290,8 @@ def main(
     if code is not None:
         return code
     resolve(args, recipe, dataset_defaults)
-    run(args, build_model)
-    return 0
+    summary = run(args, build_model)
+    return 1 if "diverged" in summary else 0
 
 
 # A conditional model's grids show this many classes, one per row, and
@@ -325,6 +335,30 @@ def _verbosity(verbose):
     if verbose is not None:
         return verbose
     return 1 if sys.stdout.isatty() else 2
+
+
+def _diverged(args, gan, initial_epoch, guard):
+    """The summary of a run `NaNGuard` stopped: no final model, no export."""
+    import keras
+
+    summary = {
+        "recipe": type(gan).__name__,
+        "backend": keras.backend.backend(),
+        "dataset": args.dataset,
+        "epochs": args.epochs,
+        "resumed_from_epoch": initial_epoch,
+        "diverged": guard.diverged,
+        "run_dir": args.run_dir,
+    }
+    os.makedirs(args.run_dir, exist_ok=True)
+    with open(os.path.join(args.run_dir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+    print(
+        "Training diverged (see the NaNGuard message above); nothing "
+        "exported. The checkpoints from before the divergence are in "
+        f"{os.path.join(args.run_dir, 'checkpoints')}."
+    )
+    return summary
 
 
 def _model_and_epoch(args, build_model, checkpoint):

@@ -233,6 +233,7 @@ class AdversarialModel(TwoPlayerModel):
         if self.uses_labels and data_checks.is_dataset(x):
             x = data_checks.with_label_range_check(x, self.num_classes)
         if data_checks.is_dataset(x):
+            x = data_checks.with_image_range_check(x)
             # A tf.data pipeline shuffles itself; Keras' default
             # `shuffle=True` would only print a warning about it.
             kwargs.setdefault("shuffle", False)

@@ -7,6 +7,24 @@ from keras_gans.utils.validation import format_received
 
 # Tolerance for images that were scaled to [-1, 1] with float round-off.
 _RANGE_TOLERANCE = 1e-3
+# Non-negative images above this maximum are taken for [0, 255] pixels.
+_PIXEL_RANGE_MIN_HIGH = 1.5
+
+
+def _channel_hint(shape, image_shape):
+    """Names a channel-count mismatch (grayscale data, RGB model, ...)."""
+    if (
+        len(shape) == 4
+        and tuple(shape[1:3]) == tuple(image_shape[:2])
+        and shape[3] != image_shape[2]
+    ):
+        return (
+            f" The images have {shape[3]} channel(s) but the model was "
+            f"built for {image_shape[2]}: build it with image_shape="
+            f"{tuple(image_shape[:2]) + (shape[3],)} or load the data with "
+            f"image_shape={tuple(image_shape)}."
+        )
+    return ""
 
 
 def check_image_array(x, image_shape, name="x"):
@@ -14,7 +32,10 @@ def check_image_array(x, image_shape, name="x"):
     if x.ndim != 4 or tuple(x.shape[1:]) != tuple(image_shape):
         raise ValueError(
             f"`{name}` must have shape (N,) + {tuple(image_shape)} to match "
-            f"the model's image_shape. " + format_received(**{name: f"array of shape {x.shape}"})
+            "the model's image_shape."
+            + _channel_hint(x.shape, image_shape)
+            + " "
+            + format_received(**{name: f"array of shape {x.shape}"})
         )
     if len(x) == 0:
         raise ValueError(f"`{name}` is empty. " + format_received(**{name: x.shape}))
@@ -24,10 +45,18 @@ def check_image_array(x, image_shape, name="x"):
             f"for uint8 images in [0, 255] pass `x / 127.5 - 1`. "
             + format_received(**{f"{name}.dtype": str(x.dtype)})
         )
+    if not np.all(np.isfinite(x)):
+        raise ValueError(
+            f"`{name}` holds NaN or infinite values; images must be finite "
+            "and lie in [-1, 1]. "
+            + format_received(
+                **{f"{name} non-finite count": int(np.sum(~np.isfinite(x)))}
+            )
+        )
     low, high = float(np.min(x)), float(np.max(x))
     if low < -1 - _RANGE_TOLERANCE or high > 1 + _RANGE_TOLERANCE:
         hint = ""
-        if high > 1.5:
+        if low >= 0.0 and high > _PIXEL_RANGE_MIN_HIGH:
             hint = " They look like [0, 255] pixels: pass `x / 127.5 - 1`."
         raise ValueError(
             f"`{name}` values must lie in [-1, 1].{hint} "
@@ -102,7 +131,9 @@ def _check_dataset(dataset, image_shape):
     ):
         raise ValueError(
             "The dataset's images must be batched with shape (batch,) + "
-            f"{tuple(image_shape)} to match the model's image_shape. "
+            f"{tuple(image_shape)} to match the model's image_shape."
+            + _channel_hint(shape.as_list(), image_shape)
+            + " "
             + format_received(element_shape=tuple(shape.as_list()))
         )
     if dtype is not None and not dtype.is_floating:
@@ -195,5 +226,63 @@ def with_label_range_check(dataset, num_classes):
             element["labels"] = check(element["labels"])
             return element
         return (element[0], check(element[1])) + tuple(element[2:])
+
+    return dataset.map(check_element)
+
+
+def with_image_range_check(dataset):
+    """`dataset` with every batch's images asserted finite and in [-1, 1].
+
+    The element spec tells the dtype but not the values: float images
+    left in [0, 255] (a `tf.cast` without rescaling) or standardised to
+    mean 0 and std 1 would train a tanh generator on targets it cannot
+    produce, silently. The check runs in the tf.data pipeline (a min, a max
+    and an `is_finite` per batch), so it works on every Keras backend and
+    fails at the first bad batch with an `InvalidArgumentError` quoting the
+    batch's range.
+    """
+    import tensorflow as tf
+
+    low_limit, high_limit = -1 - _RANGE_TOLERANCE, 1 + _RANGE_TOLERANCE
+
+    def check(images):
+        images = tf.convert_to_tensor(images)
+        values = tf.cast(images, "float32")
+        low, high = tf.reduce_min(values), tf.reduce_max(values)
+        finite = tf.reduce_all(tf.math.is_finite(values))
+        received = ["Received: images with min", low, "max", high]
+        checks = [
+            tf.debugging.Assert(
+                finite,
+                ["The dataset yields NaN or infinite image values; images "
+                 "must be finite and lie in [-1, 1]."] + received,
+            ),
+            tf.debugging.Assert(
+                tf.logical_not(
+                    tf.logical_and(low >= 0.0, high > _PIXEL_RANGE_MIN_HIGH)
+                ),
+                ["The dataset's images look like [0, 255] pixels: map them "
+                 "to [-1, 1] with x / 127.5 - 1 (keras_gans.data.load "
+                 "yields [-1, 1])."] + received,
+            ),
+            tf.debugging.Assert(
+                tf.logical_and(low >= low_limit, high <= high_limit),
+                ["The dataset's images must lie in [-1, 1], the range of "
+                 "the generator's tanh output."] + received,
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            return tf.identity(images)
+
+    spec = dataset.element_spec
+
+    def check_element(*element):
+        if isinstance(spec, dict):
+            element = dict(element[0])
+            element["images"] = check(element["images"])
+            return element
+        if isinstance(spec, (tuple, list)):
+            return (check(element[0]),) + tuple(element[1:])
+        return check(element[0])
 
     return dataset.map(check_element)

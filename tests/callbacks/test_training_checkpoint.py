@@ -77,3 +77,142 @@ def test_latest_pointing_at_a_missing_file_raises(tmp_path):
 def test_bad_arguments_raise_naming_them(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         TrainingCheckpoint(tmp_path, **kwargs)
+
+
+def _stateful_gan():
+    """A tiny DCGAN with every kind of training state: EMA generator,
+    adaptive augmentation probability, a learning-rate schedule, dropout
+    and latent seed generators."""
+    from keras_gans.layers import DiffAugment
+
+    model = helpers.tiny_dcgan(
+        ema_decay=0.9,
+        d_dropout=0.25,
+        augment=DiffAugment(
+            policy="translation", probability=0.2, target=0.6,
+            adjustment_images=64, seed=3,
+        ),
+    )
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        1e-3, decay_steps=2, decay_rate=0.5
+    )
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(schedule, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    )
+    return model
+
+
+def _state(model):
+    seeds = [s.state for s in model._all_seed_generators()]
+    return helpers.snapshot(
+        list(model.weights) + list(model.optimizer.variables) + seeds
+    )
+
+
+def test_checkpoint_restores_the_full_training_state(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = _stateful_gan()
+    checkpoint = TrainingCheckpoint(tmp_path)
+    _fit(model, 2, checkpoint)
+    restored, epoch = checkpoint.restore()
+
+    assert epoch == 2
+    state, restored_state = _state(model), _state(restored)
+    assert len(state) == len(restored_state)
+    for a, b in zip(state, restored_state):
+        np.testing.assert_array_equal(a, b)
+    # Each piece really moved away from its initial value, so equality
+    # above is not vacuous.
+    assert helpers.iterations(restored.d_optimizer) == 4
+    assert float(helpers.to_numpy(restored.augment.probability)) != 0.2
+    d_rate = restored.d_optimizer.learning_rate
+    np.testing.assert_allclose(helpers.to_numpy(d_rate), 1e-3 * 0.5**2)
+    ema = helpers.snapshot(restored.ema_generator.weights)
+    live = helpers.snapshot(restored.generator.weights)
+    assert len(ema) == len(live)
+    assert any(not np.array_equal(a, b) for a, b in zip(ema, live))
+
+    # Both continue identically: nothing that shapes the next steps is lost.
+    _fit(model, 3, checkpoint, initial_epoch=2)
+    _fit(restored, 3, checkpoint, initial_epoch=2)
+    for a, b in zip(_state(model), _state(restored)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_crash_while_saving_keeps_the_previous_checkpoint(tmp_path):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    checkpoint = TrainingCheckpoint(tmp_path)
+    _fit(model, 1, checkpoint)
+    good = helpers.snapshot(model.weights)
+
+    def die_half_way(path, *args, **kwargs):
+        with open(path, "wb") as f:
+            f.write(b"PK\x03\x04 half a zip")  # what a killed save leaves
+        raise KeyboardInterrupt("killed while saving")
+
+    model.save = die_half_way
+    with pytest.raises(KeyboardInterrupt):
+        checkpoint.save(model, 2)
+    assert (tmp_path / "partial-epoch_0002.keras").exists()
+    with open(tmp_path / "latest.json") as f:
+        assert json.load(f)["epoch"] == 1
+    restored, epoch = checkpoint.restore()
+    assert epoch == 1
+    for a, b in zip(good, helpers.snapshot(restored.weights)):
+        np.testing.assert_array_equal(a, b)
+    # The next save clears the leftover.
+    checkpoint.save(restored, 2)
+    assert sorted(os.listdir(tmp_path)) == [
+        "epoch_0001.keras", "epoch_0002.keras", "latest.json",
+    ]
+
+
+def test_a_damaged_newest_checkpoint_falls_back_to_the_previous(tmp_path):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    checkpoint = TrainingCheckpoint(tmp_path, keep=3)
+    _fit(model, 2, checkpoint)
+    newest = tmp_path / "epoch_0002.keras"
+    newest.write_bytes(newest.read_bytes()[:100])
+    with pytest.warns(UserWarning, match="epoch_0002.keras"):
+        restored, epoch = checkpoint.restore()
+    assert epoch == 1
+    assert helpers.iterations(restored.g_optimizer) == 2
+
+
+def test_an_unreadable_latest_record_falls_back_to_the_newest_file(tmp_path):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    checkpoint = TrainingCheckpoint(tmp_path)
+    _fit(model, 2, checkpoint)
+    (tmp_path / "latest.json").write_text('{"epoch": 2, "pa')
+    with pytest.warns(UserWarning, match="unreadable"):
+        path, epoch = checkpoint.latest()
+    assert (os.path.basename(path), epoch) == ("epoch_0002.keras", 2)
+
+
+def test_a_non_finite_model_is_never_checkpointed(tmp_path):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    checkpoint = TrainingCheckpoint(tmp_path)
+    _fit(model, 1, checkpoint)
+    kernel = model.discriminator.trainable_weights[0]
+    kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+    with pytest.raises(ValueError, match="not finite.*epoch=2"):
+        checkpoint.save(model, 2)
+    checkpoint.set_model(model)
+    checkpoint.on_epoch_end(1, {"d_loss": float("nan")})
+    assert sorted(os.listdir(tmp_path)) == ["epoch_0001.keras", "latest.json"]
+
+
+def test_restore_refuses_a_checkpoint_with_a_lambda_layer(tmp_path):
+    inputs = keras.Input((4,))
+    outputs = keras.layers.Lambda(lambda x: x * 2)(inputs)
+    keras.Model(inputs, outputs).save(tmp_path / "epoch_0001.keras")
+    (tmp_path / "latest.json").write_text(
+        '{"epoch": 1, "path": "epoch_0001.keras"}'
+    )
+    with pytest.raises(ValueError, match="Refusing to load.*Lambda layer"):
+        TrainingCheckpoint(tmp_path).restore()

@@ -154,6 +154,14 @@ def test_corrupt_image_is_named(tmp_path, photos):
         data.load("folder", data_dir=str(tmp_path), image_shape=(8, 8, 3))
 
 
+def test_empty_image_file_is_named(tmp_path, photos):
+    photos["coffee"].save(tmp_path / "good.png")
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    match = r"Could not decode image file .*empty.jpg"
+    with pytest.raises(ValueError, match=match):
+        data.load("folder", data_dir=str(tmp_path), image_shape=(8, 8, 3))
+
+
 def test_labels_need_class_subfolders(flat_folder):
     with pytest.raises(ValueError, match=r"a_astronaut.png.*with_labels=True"):
         data.load("folder", data_dir=str(flat_folder), with_labels=True)

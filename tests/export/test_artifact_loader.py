@@ -62,6 +62,16 @@ def test_tflite_not_a_generator_raises(classifier_tflite):
     assert "[-1, 3]" in message  # what was found: the (batch, 3) output
 
 
+@pytest.mark.parametrize("content", [b"", b"not a flatbuffer at all"])
+def test_a_file_that_is_not_tflite_raises_naming_it(tmp_path, content):
+    path = str(tmp_path / "generator.tflite")
+    with open(path, "wb") as f:
+        f.write(content)
+    match = r"generator.tflite' is not a readable TFLite"
+    with pytest.raises(ValueError, match=match):
+        load_generator_artifact(path)
+
+
 def test_keras_file_not_a_generator_raises(tmp_path):
     path = str(tmp_path / "classifier.keras")
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])

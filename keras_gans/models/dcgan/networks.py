@@ -5,6 +5,8 @@ weight layer (SNGAN, SAGAN) and a self-attention block at one resolution
 (SAGAN).
 """
 
+import random
+
 import keras
 from keras import layers
 
@@ -168,7 +170,12 @@ def discriminator_features(
             x = layers.BatchNormalization(name=f"down{i}_bn")(x)
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
-            x = layers.Dropout(dropout)(x)
+            # An explicit seed: unseeded Dropout on torch draws from torch's
+            # global RNG, which no checkpoint saves, so a resumed run would
+            # drop other units. Seeded, its SeedGenerator state is saved;
+            # Python's `random` is what keras.utils.set_random_seed seeds
+            # and what Keras draws its own default seeds from.
+            x = layers.Dropout(dropout, seed=random.randint(1, 2**31 - 1))(x)
         x = _attention(
             x,
             image_shape[0] // 2 ** (i + 1),
