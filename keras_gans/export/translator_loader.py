@@ -157,14 +157,16 @@ def _load_keras(path):
 
     import keras_gans  # noqa: F401  (registers custom layers)
     from keras_gans.export.export_translator import translator_input_shape
-    from keras_gans.training.adversarial_model import AdversarialModel
+    from keras_gans.training.two_player_model import TwoPlayerModel
+    from keras_gans.utils.safe_loading import load_keras_file
 
-    model = keras.saving.load_model(path, compile=False)
-    if isinstance(model, AdversarialModel):
+    model = load_keras_file(path, compile=False)
+    if isinstance(model, TwoPlayerModel):
         raise ValueError(
             f"`{path}` holds a whole {type(model).__name__} model, not one "
             "image-to-image network: load its export directory, or save "
-            "the translator network itself (`network.save(...)`). "
+            "the translator network itself "
+            "(`model.translator('a_to_b').save(...)`). "
             + format_received(path=path)
         )
     ranks = [len(t.shape) for t in getattr(model, "inputs", None) or ()]
