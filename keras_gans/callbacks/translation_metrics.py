@@ -1,5 +1,8 @@
 """`TranslationMetrics`: held-out translation scores logged every k epochs."""
 
+import keras
+import numpy as np
+
 from keras_gans.callbacks.periodic_callback import PeriodicCallback
 from keras_gans.metrics import translation_evaluation
 
@@ -15,7 +18,10 @@ class TranslationMetrics(PeriodicCallback):
     translated images whose class a classifier of the target domain still
     recognises. The scores go into the epoch logs, so `History`,
     `keras.callbacks.TensorBoard` (listed after this callback) and
-    `keras.callbacks.CSVLogger` record them; `scores` keeps them too.
+    `keras.callbacks.CSVLogger` record them; `scores` keeps them too. A
+    model whose generator weights are no longer finite (training diverged,
+    which `NaNGuard` reports) is not scored: its translations are NaN,
+    which the image metrics reject.
 
     Args:
         test_arrays: held-out `keras_gans.data.TranslationArrays`
@@ -56,6 +62,8 @@ class TranslationMetrics(PeriodicCallback):
         )
 
     def on_period(self, epoch, logs):
+        if not _translators_finite(self.model):
+            return
         scores = self.compute()
         logged = {
             f"val_{key}": value
@@ -65,3 +73,13 @@ class TranslationMetrics(PeriodicCallback):
         self.scores.append({"epoch": epoch + 1, **scores})
         if logs is not None:
             logs.update(logged)
+
+
+def _translators_finite(model):
+    """Whether every weight of `model`'s generator networks is finite."""
+    for direction in model.directions:
+        for weight in model.translator(direction).weights:
+            value = np.asarray(keras.ops.convert_to_numpy(weight.value))
+            if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+                return False
+    return True

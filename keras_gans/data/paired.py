@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data import checks
+from keras_gans.data import pipeline
 from keras_gans.data import translation_folders as folders
 from keras_gans.data import translation_pipeline
 from keras_gans.data import translation_tasks
@@ -118,6 +119,8 @@ def load_paired(
     channels=None,
     shuffle=True,
     cache=True,
+    epochs=None,
+    initial_epoch=0,
 ):
     """Loads aligned image pairs as batches of `(input, target)` in [-1, 1].
 
@@ -158,6 +161,15 @@ def load_paired(
         shuffle: reshuffle the pairs every epoch.
         cache: `True` caches the decoded pairs in memory, a string caches
             them in that file, `False` does not cache.
+        epochs: `None` (default) returns one epoch that reshuffles (and
+            re-jitters) each time it is iterated. For training that can be
+            resumed exactly, pass the run's number of epochs: the dataset
+            then holds the epochs `initial_epoch` to `epochs - 1` back to
+            back, each with an order and a jitter fixed by `seed` and the
+            epoch number, so a run resumed at epoch k sees the very batches
+            an uninterrupted run sees from epoch k on. Fit it with
+            `steps_per_epoch=len(ds) // (epochs - initial_epoch)`.
+        initial_epoch: first epoch of the dataset when `epochs` is set.
 
     Returns:
         A `tf.data.Dataset` of float32 `(input, target)` batches of shapes
@@ -168,7 +180,8 @@ def load_paired(
             `jitter`, a bad `image_size` or `channels`, a `batch_size`
             above the number of pairs, an empty folder, an unreadable
             image file, a side-by-side image of odd width, or an A file
-            without its B partner (or the reverse).
+            without its B partner (or the reverse), or an `initial_epoch`
+            outside `[0, epochs]` (or set without `epochs`).
         FileNotFoundError: for a missing `data_dir`, split folder or
             MNIST file.
 
@@ -180,6 +193,9 @@ def load_paired(
     ds = keras_gans.data.load_paired(
         "side-by-side", data_dir="facades", direction="BtoA"
     )
+    # Resumable: epochs 5..19 of a 20-epoch run, in their own orders.
+    ds = keras_gans.data.load_paired("digits-edges", epochs=20, initial_epoch=5)
+    model.fit(ds, epochs=20, initial_epoch=5, steps_per_epoch=len(ds) // 15)
     ```
     """
     batch_size = check_positive_int("batch_size", batch_size)
@@ -192,7 +208,19 @@ def load_paired(
     translation_pipeline.check_batch_size(
         batch_size, len(arrays.a), f"pairs of {source!r} split {split!r}"
     )
+    pipeline.check_epochs(epochs, initial_epoch, len(arrays.a))
     dataset = tf.data.Dataset.from_tensor_slices((arrays.a, arrays.b))
+    if epochs is not None:
+        return translation_pipeline.paired_epochs(
+            dataset,
+            len(arrays.a),
+            batch_size,
+            jitter_mode,
+            seed,
+            range(initial_epoch, epochs),
+            shuffle=shuffle,
+            cache=cache,
+        )
     dataset = translation_pipeline.pair_examples(
         dataset,
         len(arrays.a),

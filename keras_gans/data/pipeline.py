@@ -82,7 +82,7 @@ def finish(
             `[0, epochs]`, or set without `epochs`, or `epochs` without a
             known `num_examples`.
     """
-    _check_epochs(epochs, initial_epoch, num_examples)
+    check_epochs(epochs, initial_epoch, num_examples)
     if with_labels:
         dataset = dataset.map(
             lambda image, label: (scale_images(image), label),
@@ -159,44 +159,100 @@ def epoch_passes(
     Returns:
         A dataset of `len(epochs) * steps` batches.
     """
-    if seed is None:
-        seed = random.SystemRandom().randrange(_MAX_SEED)
-    base_seed = tf.constant(int(seed) % _MAX_SEED, tf.int64)
+    base_seed = seed_tensor(seed)
 
     def one_pass(epoch):
         examples = dataset
         if buffer_size:
-            # The shuffle seed below is a tensor, which TF pairs with the
-            # graph-level seed; with a global seed of 0, TF then compares a
-            # tensor with 0 in Python and fails. Pinning this function's
-            # graph seed avoids that, and makes the order depend on `seed`
-            # and the epoch alone, not on the global seed.
-            tf.compat.v1.get_default_graph().seed = _GRAPH_SEED
-            # A well-mixed per-epoch seed: nearby (seed, epoch) pairs give
-            # unrelated orders.
-            epoch_seed = tf.random.stateless_uniform(
-                [],
-                seed=tf.stack([base_seed, epoch]),
-                minval=0,
-                maxval=_MAX_SEED,
-                dtype=tf.int64,
-            )
-            examples = examples.shuffle(
-                buffer_size, seed=epoch_seed, reshuffle_each_iteration=False
+            examples = keyed_shuffle(
+                examples, buffer_size, mix_seed(base_seed, epoch)
             )
         return examples.batch(batch_size, drop_remainder=drop_remainder)
 
+    return keyed_epochs(one_pass, epochs, steps)
+
+
+def keyed_epochs(make_pass, epochs, steps):
+    """The passes `make_pass(epoch)` of the given epoch numbers, back to back.
+
+    The mechanism behind `epoch_passes`, for pipelines whose pass is more
+    than a shuffle (the translation loaders also jitter and zip two
+    domains): `make_pass` receives the epoch number as an int64 scalar
+    tensor and builds that epoch's batched dataset from it, typically with
+    `mix_seed(base_seed, epoch)` and `keyed_shuffle`, so that the pass is
+    a pure function of the seed and the epoch.
+
+    Args:
+        make_pass: `epoch -> tf.data.Dataset` of exactly `steps` batches.
+        epochs: the epoch numbers, e.g. `range(initial_epoch, epochs)`.
+        steps: batches per pass.
+
+    Returns:
+        A dataset of `len(epochs) * steps` batches.
+    """
     epochs = list(epochs)
     numbers = tf.data.Dataset.from_tensor_slices(
         tf.constant(epochs, tf.int64, shape=(len(epochs),))
     )
-    passes = numbers.flat_map(one_pass)
+    passes = numbers.flat_map(make_pass)
     return passes.apply(
         tf.data.experimental.assert_cardinality(len(epochs) * steps)
     )
 
 
-def _check_epochs(epochs, initial_epoch, num_examples):
+def seed_tensor(seed):
+    """`seed` as an int64 scalar tensor; `None` draws a random one."""
+    if seed is None:
+        seed = random.SystemRandom().randrange(_MAX_SEED)
+    return tf.constant(int(seed) % _MAX_SEED, tf.int64)
+
+
+def mix_seed(seed, key):
+    """A well-mixed int64 seed, a pure function of `(seed, key)`.
+
+    Nearby pairs (seed 0 epoch 1, seed 1 epoch 0) give unrelated seeds.
+
+    Args:
+        seed: int64 scalar tensor (see `seed_tensor`).
+        key: int or int64 scalar tensor (an epoch number, a stream index).
+
+    Returns:
+        An int64 scalar tensor in `[0, 2**31 - 1)`.
+    """
+    key = tf.cast(key, tf.int64)
+    return tf.random.stateless_uniform(
+        [],
+        seed=tf.stack([seed, key]),
+        minval=0,
+        maxval=_MAX_SEED,
+        dtype=tf.int64,
+    )
+
+
+def keyed_shuffle(dataset, buffer_size, seed):
+    """`dataset` shuffled once, in the order fixed by the tensor `seed`.
+
+    Call it while building a `tf.data` function (such as the `make_pass`
+    of `keyed_epochs`).
+    """
+    # The shuffle seed is a tensor, which TF pairs with the graph-level
+    # seed; with a global seed of 0, TF then compares a tensor with 0 in
+    # Python and fails. Pinning this function's graph seed avoids that,
+    # and makes the order depend on `seed` alone, not on the global seed.
+    tf.compat.v1.get_default_graph().seed = _GRAPH_SEED
+    return dataset.shuffle(
+        buffer_size, seed=seed, reshuffle_each_iteration=False
+    )
+
+
+def check_epochs(epochs, initial_epoch, num_examples):
+    """Checks the `epochs` / `initial_epoch` arguments of a loader.
+
+    Raises:
+        ValueError: for an `initial_epoch` that is not an int in
+            `[0, epochs]`, or set without `epochs`, or `epochs` without a
+            known `num_examples`.
+    """
     if epochs is None:
         if initial_epoch != 0:
             raise ValueError(

@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data import checks
+from keras_gans.data import pipeline
 from keras_gans.data import tfds_source
 from keras_gans.data import translation_folders as folders
 from keras_gans.data import translation_pipeline
@@ -125,6 +126,8 @@ def load_unpaired(
     shuffle=True,
     cache=True,
     download=False,
+    epochs=None,
+    initial_epoch=0,
 ):
     """Loads two unpaired domains as batches of `(a, b)` in [-1, 1].
 
@@ -167,6 +170,16 @@ def load_unpaired(
         cache: `True` caches the decoded images in memory, a string caches
             them in files with that prefix, `False` does not cache.
         download: let tensorflow-datasets download missing data.
+        epochs: `None` (default) returns one epoch that reshuffles (and
+            re-jitters) each time it is iterated. For training that can be
+            resumed exactly, pass the run's number of epochs: the dataset
+            then holds the epochs `initial_epoch` to `epochs - 1` back to
+            back; the orders of both domains (the repeats of the smaller
+            one included) and the jitter of epoch `e` are fixed by `seed`
+            and `e`, so a run resumed at epoch k sees the very batches an
+            uninterrupted run sees from epoch k on. Fit it with
+            `steps_per_epoch=len(ds) // (epochs - initial_epoch)`.
+        initial_epoch: first epoch of the dataset when `epochs` is set.
 
     Returns:
         A `tf.data.Dataset` of float32 `(a, b)` batches of shapes
@@ -175,7 +188,9 @@ def load_unpaired(
     Raises:
         ValueError: for an unknown `source`, `split` or `jitter`, a bad
             `image_size` or `channels`, a `batch_size` above the images of
-            a domain, an empty folder or an unreadable image file.
+            a domain, an empty folder, an unreadable image file, or an
+            `initial_epoch` outside `[0, epochs]` (or set without
+            `epochs`).
         FileNotFoundError: for a missing `data_dir`, domain folder, MNIST
             file, or unprepared tensorflow-datasets data.
 
@@ -187,6 +202,11 @@ def load_unpaired(
     ds = keras_gans.data.load_unpaired(
         "cycle_gan/horse2zebra", image_size=128, download=True
     )
+    # Resumable: epochs 5..19 of a 20-epoch run, in their own orders.
+    ds = keras_gans.data.load_unpaired(
+        "digits-inverted", batch_size=8, epochs=20, initial_epoch=5
+    )
+    model.fit(ds, epochs=20, initial_epoch=5, steps_per_epoch=len(ds) // 15)
     ```
     """
     batch_size = check_positive_int("batch_size", batch_size)
@@ -204,22 +224,39 @@ def load_unpaired(
             for images in (arrays.a, arrays.b)
         ]
         in_memory = True
-    examples = []
-    for (dataset, count), name, offset in zip(domains, "AB", (0, 1)):
+    for (_, count), name in zip(domains, "AB"):
         translation_pipeline.check_batch_size(
             batch_size, count, f"{name} images of {source!r} split {split!r}"
         )
-        examples.append(
-            translation_pipeline.domain_examples(
-                dataset,
-                count,
-                jitter_mode,
-                None if seed is None else seed + offset,
-                shuffle=shuffle,
-                cache=_domain_cache(cache, name),
-                in_memory=in_memory,
-            )
+    pipeline.check_epochs(
+        epochs, initial_epoch, max(count for _, count in domains)
+    )
+    caches = [_domain_cache(cache, name) for name in "AB"]
+    if epochs is not None:
+        return translation_pipeline.unpaired_epochs(
+            domains,
+            batch_size,
+            jitter_mode,
+            seed,
+            range(initial_epoch, epochs),
+            shuffle=shuffle,
+            caches=caches,
+            in_memory=in_memory,
         )
+    examples = [
+        translation_pipeline.domain_examples(
+            dataset,
+            count,
+            jitter_mode,
+            None if seed is None else seed + offset,
+            shuffle=shuffle,
+            cache=domain_cache,
+            in_memory=in_memory,
+        )
+        for (dataset, count), offset, domain_cache in zip(
+            domains, (0, 1), caches
+        )
+    ]
     pairs = translation_pipeline.zip_domains(
         examples[0], domains[0][1], examples[1], domains[1][1]
     )

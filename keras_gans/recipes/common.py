@@ -197,7 +197,7 @@ def run(args, build_model):
     checkpoint = callbacks.TrainingCheckpoint(
         os.path.join(args.run_dir, "checkpoints")
     )
-    gan, initial_epoch = _model_and_epoch(args, build_model, checkpoint)
+    gan, initial_epoch = model_and_epoch(args, build_model, checkpoint)
     # Epoch-keyed shuffling: a resumed run sees, epoch for epoch, the
     # batches of an uninterrupted one.
     dataset = data.load(
@@ -222,11 +222,11 @@ def run(args, build_model):
             initial_epoch=initial_epoch,
             steps_per_epoch=len(dataset) // (args.epochs - initial_epoch),
             callbacks=[grids, guard, checkpoint],
-            verbose=_verbosity(args.verbose),
+            verbose=verbosity(args.verbose),
         )
     train_seconds = time.perf_counter() - start
     if guard.diverged is not None:
-        return _diverged(args, gan, initial_epoch, guard)
+        return diverged_summary(args, gan, initial_epoch, guard)
     gan.save(os.path.join(args.run_dir, "final.keras"))
     summary = {
         "recipe": type(gan).__name__,
@@ -329,7 +329,8 @@ def final_samples(gan, seed):
     return gan.generate(len(labels), labels=labels, seed=seed), rows
 
 
-def _verbosity(verbose):
+def verbosity(verbose):
+    """The `fit()` verbosity of the `--verbose` flag (default: per stdout)."""
     # A progress bar redrawn with carriage returns turns into one long line
     # in logs: print one line per epoch when stdout is not a terminal.
     if verbose is not None:
@@ -337,8 +338,12 @@ def _verbosity(verbose):
     return 1 if sys.stdout.isatty() else 2
 
 
-def _diverged(args, gan, initial_epoch, guard):
-    """The summary of a run `NaNGuard` stopped: no final model, no export."""
+def diverged_summary(args, gan, initial_epoch, guard):
+    """The summary of a run `NaNGuard` stopped: no final model, no export.
+
+    Writes it to `run_dir/summary.json` and returns it; its `"diverged"`
+    entry is `guard.diverged`.
+    """
     import keras
 
     summary = {
@@ -361,7 +366,9 @@ def _diverged(args, gan, initial_epoch, guard):
     return summary
 
 
-def _model_and_epoch(args, build_model, checkpoint):
+def model_and_epoch(args, build_model, checkpoint):
+    """`(model, epoch)`: the last checkpoint's with `--resume`, if any,
+    else `(build_model(args), 0)`."""
     if args.resume:
         restored = checkpoint.restore()
         if restored is not None:

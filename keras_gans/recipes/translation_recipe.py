@@ -6,7 +6,10 @@ per-dataset defaults; `main()` parses the common flags (see
 train split with a translation grid, held-out scores and checkpoints per
 epoch, scores the final model on the test split (against the trivial
 baselines for paired data; cycle error and digit identity for unpaired
-data) and exports every direction as SavedModel + TFLite.
+data) and exports every direction as SavedModel + TFLite. As in
+`keras_gans.recipes.common`, `--resume` continues exactly where a killed
+run stopped (epoch-keyed data, image pools and seed states in the
+checkpoints) and a diverging run stops with exit code 1.
 """
 
 import json
@@ -119,12 +122,31 @@ def resolve(args, recipe, dataset_defaults):
 _JITTER = {"auto": None, "on": True, "crop": "crop", "off": False}
 
 
-def load_data(args, paired):
-    """`(train_dataset, test_arrays, train_arrays)` of the resolved flags."""
+def load_arrays(args):
+    """`(test_arrays, train_arrays)` of the resolved flags, in file order."""
+    from keras_gans import data
+
+    return tuple(
+        data.load_translation_arrays(
+            args.dataset,
+            data_dir=args.data_dir,
+            split=split,
+            image_size=args.image_size,
+        )
+        for split in ("test", "train")
+    )
+
+
+def load_dataset(args, paired, initial_epoch=0):
+    """The training batches of epochs `initial_epoch` to `args.epochs - 1`.
+
+    Epoch-keyed (see `keras_gans.data.load_paired`): a resumed run sees,
+    epoch for epoch, the batches and jitter of an uninterrupted one.
+    """
     from keras_gans import data
 
     loader = data.load_paired if paired else data.load_unpaired
-    dataset = loader(
+    return loader(
         args.dataset,
         data_dir=args.data_dir,
         split="train",
@@ -132,17 +154,9 @@ def load_data(args, paired):
         batch_size=args.batch_size,
         jitter=_JITTER[args.jitter],
         seed=args.seed,
+        epochs=args.epochs,
+        initial_epoch=initial_epoch,
     )
-    arrays = {
-        split: data.load_translation_arrays(
-            args.dataset,
-            data_dir=args.data_dir,
-            split=split,
-            image_size=args.image_size,
-        )
-        for split in ("train", "test")
-    }
-    return dataset, arrays["test"], arrays["train"]
 
 
 def _scoring_callbacks(args, paired, test, train):
@@ -174,25 +188,34 @@ def _scoring_callbacks(args, paired, test, train):
 def run(args, build_model, paired):
     """Trains `build_model(args, a_shape, b_shape, total_steps)`; exports.
 
+    As `keras_gans.recipes.common.run`: with `--resume` the last checkpoint
+    is restored first and the data is loaded from its epoch on, so the
+    resumed run trains on the batches an uninterrupted one would;
+    `NaNGuard` stops a diverging run.
+
     Returns:
-        The summary dict (also in `run_dir/summary.json`).
+        The summary dict (also in `run_dir/summary.json`). When `NaNGuard`
+        stopped a diverging run it has a `"diverged"` entry (the loss, its
+        value and the step); nothing is scored, saved or exported then.
     """
     import keras
 
     from keras_gans import callbacks
+    from keras_gans.data.translation_pipeline import epoch_steps
 
     keras.utils.set_random_seed(args.seed)
-    dataset, test, train = load_data(args, paired)
-    steps_per_epoch = int(dataset.cardinality())
+    test, train = load_arrays(args)
     a_shape, b_shape = test.a.shape[1:], test.b.shape[1:]
+    steps_per_epoch = epoch_steps(len(train.a), len(train.b), args.batch_size)
 
     def build(args):
-        return build_model(args, a_shape, b_shape, args.epochs * steps_per_epoch)
+        total_steps = args.epochs * steps_per_epoch
+        return build_model(args, a_shape, b_shape, total_steps)
 
     checkpoint = callbacks.TrainingCheckpoint(
         os.path.join(args.run_dir, "checkpoints")
     )
-    model, initial_epoch = common._model_and_epoch(args, build, checkpoint)
+    model, initial_epoch = common.model_and_epoch(args, build, checkpoint)
     scores = _scoring_callbacks(args, paired, test, train)
     grid = callbacks.TranslationGrid(
         os.path.join(args.run_dir, "samples"),
@@ -200,16 +223,21 @@ def run(args, build_model, paired):
         test.b[:GRID_COLUMNS],
         paired=paired,
     )
+    guard = callbacks.NaNGuard()
     start = time.perf_counter()
     if initial_epoch < args.epochs:
+        dataset = load_dataset(args, paired, initial_epoch)
         model.fit(
             dataset,
             epochs=args.epochs,
             initial_epoch=initial_epoch,
-            callbacks=[scores, grid, checkpoint],
-            verbose=common._verbosity(args.verbose),
+            steps_per_epoch=len(dataset) // (args.epochs - initial_epoch),
+            callbacks=[scores, grid, guard, checkpoint],
+            verbose=common.verbosity(args.verbose),
         )
     train_seconds = time.perf_counter() - start
+    if guard.diverged is not None:
+        return common.diverged_summary(args, model, initial_epoch, guard)
     model.save(os.path.join(args.run_dir, "final.keras"))
     # fit() hands the callbacks the model; a finished run that is resumed
     # does not fit, and is scored all the same.
@@ -304,7 +332,7 @@ def main(module, recipe, description, dataset_defaults, build_model, paired,
         add_flags: optional `parser -> parser` adding the recipe's flags.
 
     Returns:
-        The process exit code.
+        The process exit code: 0, or 1 when training diverged.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = add_translation_flags(common.build_parser(recipe, description))
@@ -316,5 +344,5 @@ def main(module, recipe, description, dataset_defaults, build_model, paired,
     if code is not None:
         return code
     resolve(args, recipe, dataset_defaults)
-    run(args, build_model, paired)
-    return 0
+    summary = run(args, build_model, paired)
+    return 1 if "diverged" in summary else 0

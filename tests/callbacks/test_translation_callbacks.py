@@ -189,3 +189,24 @@ def test_unpaired_metrics_with_classifiers_go_into_history(two_way_run):
         two_way_run.model, two_way_run.arrays, two_way_run.classifiers
     )
     assert metrics.scores[-1] == pytest.approx({"epoch": 3, **now})
+
+
+def test_metrics_skip_a_diverged_model():
+    # NaNGuard stops a diverged fit at a batch end, but Keras still ends
+    # the epoch: scoring the NaN translations must not crash the run.
+    model = tiny_translator(keras_gans.Pix2Pix)
+    test_a, test_b = translation_pairs(4, seed=10)
+    arrays = TranslationArrays(
+        a=to_uint8(test_a), b=to_uint8(test_b), paired=True
+    )
+    kernel = model.generator.trainable_weights[0]
+    kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+    with pytest.raises(ValueError, match="NaN"):
+        paired_scores(model.translate, arrays.a, arrays.b)
+    metrics = TranslationMetrics(arrays)
+    metrics.set_model(model)
+    logs = {"d_loss": float("nan")}
+    metrics.on_epoch_end(0, logs)
+    metrics.on_train_end()
+    assert list(logs) == ["d_loss"]
+    assert metrics.scores == []

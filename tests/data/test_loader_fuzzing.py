@@ -207,3 +207,79 @@ def test_idx_header_declaring_an_enormous_array(tmp_path, dims, payload):
     path.write_bytes(header + bytes(payload))
     with pytest.raises(ValueError, match="t10k-images-idx3-ubyte.*truncated"):
         data.read_idx(str(path), expected_ndim=3)
+
+
+# Translation folders: the same four formats, as A|B pairs of even width
+# (side-by-side), as partner files in A/ and B/ (aligned folders) and as
+# two unpaired domains (CycleGAN folders).
+TRANSLATION_SIZE = (8, 8)
+# Without `image_size`, the first file of A sets the size: (height, width)
+# of a half of the 12x10 A|B files, else of a whole file.
+FIRST_FILE = {
+    "side-by-side": ("train/a.png", (10, 6)),
+    "aligned-folders": ("A/train/a.png", (10, 12)),
+    "folder": ("trainA/a.png", (10, 12)),
+}
+
+
+def _translation_layout(source, files):
+    """`{relative path: bytes}` of `source`'s folder holding `files`."""
+    if source == "side-by-side":
+        return {f"train/{name}": content for name, content in files.items()}
+    if source == "aligned-folders":
+        return {
+            f"{domain}/train/{name}": content
+            for domain in "AB"
+            for name, content in files.items()
+        }
+    return {
+        f"train{domain}/{name}": content
+        for domain in "AB"
+        for name, content in files.items()
+    }
+
+
+def _write_tree(directory, files):
+    for name, content in files.items():
+        path = os.path.join(directory, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content)
+
+
+@FUZZ
+@given(st.data())
+@pytest.mark.parametrize(
+    "source", ["side-by-side", "aligned-folders", "folder"]
+)
+def test_translation_folder_with_a_damaged_file(source, draw):
+    files = _translation_layout(source, FOLDER_FILES)
+    damaged_name = draw.draw(st.sampled_from(sorted(files)), label="file")
+    original = files[damaged_name]
+    content = draw.draw(damaged(original), label="content")
+    image_size = draw.draw(st.sampled_from([None, TRANSLATION_SIZE]))
+    with tempfile.TemporaryDirectory() as directory:
+        _write_tree(directory, {**files, damaged_name: content})
+        result, error = _run_with_timeout(
+            lambda: data.load_translation_arrays(
+                source, data_dir=directory, split="train",
+                image_size=image_size,
+            )
+        )
+        if error is not None:
+            # The very file: A/train/a.png and B/train/a.png share a name.
+            _assert_names_the_file(error, damaged_name)
+            assert os.path.join(directory, damaged_name) in str(error)
+            return
+    # Decoded anyway: no file dropped, and every image in the size asked
+    # for, else that of the first file (intact unless it is the damaged
+    # one).
+    for images in (result.a, result.b):
+        assert images.dtype == np.uint8
+        assert len(images) == len(FOLDER_FILES)
+        assert images.shape[-1] in (1, 3)
+    first_file, first_size = FIRST_FILE[source]
+    if image_size is not None:
+        assert result.a.shape[1:3] == result.b.shape[1:3] == image_size
+    elif damaged_name != first_file:
+        assert result.a.shape[1:3] == result.b.shape[1:3] == first_size
