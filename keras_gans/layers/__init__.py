@@ -1,5 +1,6 @@
 """Reusable building blocks: spectral normalization, self-attention,
-DiffAugment, conditional batch normalization."""
+DiffAugment, conditional batch normalization, a transposed convolution
+that trains fast with JAX on CPU."""
 
 from keras_gans.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
@@ -7,3 +8,6 @@ from keras_gans.layers.conditional_batch_normalization import (
 from keras_gans.layers.diff_augment import DiffAugment
 from keras_gans.layers.self_attention import SelfAttention
 from keras_gans.layers.spectral_normalization import SpectralNormalization
+from keras_gans.layers.sub_pixel_conv2d_transpose import (
+    SubPixelConv2DTranspose,
+)

@@ -5,4 +5,4 @@ shares are defined in `keras_gans.recipes.common`.
 """
 
 # Modules of this package that are shared code, not recipes.
-SHARED_MODULES = ("common", "conditional_recipe", "variant_recipe")
+SHARED_MODULES = ("common", "conditional_recipe", "strategy", "variant_recipe")

@@ -11,6 +11,7 @@ from keras_gans.regularizers import r1_penalty
 from keras_gans.training.drivers import get_driver
 from keras_gans.training.optimizer_group import OptimizerGroup
 from keras_gans.training.phase import Phase
+from keras_gans.training.precision import configure_loss_scaling
 from keras_gans.utils import data_checks
 from keras_gans.utils.labels import check_labels
 from keras_gans.utils.labels import check_num_classes
@@ -285,7 +286,9 @@ class AdversarialModel(keras.Model):
                 variant's `default_loss` (non-saturating by default).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...). `optimizer`,
-                `metrics` and a Keras `loss` are not accepted.
+                `metrics` and a Keras `loss` are not accepted. Under a
+                float16 policy (`mixed_float16`) each optimizer gets its own
+                `LossScaleOptimizer` unless `auto_scale_loss=False`.
         """
         for forbidden in ("optimizer", "metrics"):
             if forbidden in kwargs:
@@ -307,6 +310,8 @@ class AdversarialModel(keras.Model):
         auto = loss is None or isinstance(loss, str) and loss == "auto"
         self.gan_loss = gan_losses.get(self.default_loss if auto else loss)
         group = OptimizerGroup(members, primary="generator")
+        scale = kwargs.pop("auto_scale_loss", True)
+        kwargs.update(configure_loss_scaling(self, group, scale))
         super().compile(optimizer=group, **kwargs)
         # Slots exist before the first step, so a saved model restores
         # optimizer state and JAX's state carries every slot.
@@ -540,7 +545,9 @@ class AdversarialModel(keras.Model):
         """A batch of fakes from fresh training latents (and `labels`)."""
         z = self.sample_latents(batch_size)
         inputs = self.generator_inputs(z, labels)
-        return self.generator(inputs, training=training)
+        images = self.generator(inputs, training=training)
+        # A no-op for the built-in generators (float32 output layers).
+        return ops.cast(images, "float32")
 
     def discriminator_inputs(self, images, labels):
         """What the discriminator is called on (conditional models add labels)."""
@@ -551,9 +558,11 @@ class AdversarialModel(keras.Model):
         outputs = self.discriminator(
             self.discriminator_inputs(images, labels), training=True
         )
+        # Losses are computed in float32 under any mixed-precision policy.
         if isinstance(outputs, (list, tuple)):
-            return outputs[0], outputs[1]
-        return outputs, None
+            scores, logits = outputs[0], outputs[1]
+            return ops.cast(scores, "float32"), ops.cast(logits, "float32")
+        return ops.cast(outputs, "float32"), None
 
     def discriminator_class_loss(
         self, real_logits, labels, fake_logits, fake_labels
@@ -597,7 +606,7 @@ class AdversarialModel(keras.Model):
 
     def discriminator_penalty(self, real_inputs, fake_inputs, labels):
         """Weighted GP + R1 terms of the D loss (0 when both are off)."""
-        penalty = ops.zeros((), dtype=real_inputs.dtype)
+        penalty = ops.zeros((), dtype="float32")
 
         def wrap(x):
             return self.discriminator_inputs(x, labels)
@@ -635,9 +644,7 @@ class AdversarialModel(keras.Model):
         due = ops.equal(
             ops.mod(self.d_optimizer.iterations, self.r1_interval), 0
         )
-        value = ops.cond(
-            due, r1, lambda: ops.zeros((), dtype=real_inputs.dtype)
-        )
+        value = ops.cond(due, r1, lambda: ops.zeros((), dtype="float32"))
         self.r1_tracker.update_state(
             value, sample_weight=ops.cast(due, "float32")
         )
@@ -694,7 +701,9 @@ class AdversarialModel(keras.Model):
                 labels = data[1]
         else:
             images = data
-        images = ops.convert_to_tensor(images, dtype=self.compute_dtype)
+        # float32 whatever the policy: the generators' outputs are float32
+        # and the networks cast their inputs to their compute dtype.
+        images = ops.convert_to_tensor(images, dtype="float32")
         if labels is not None:
             labels = ops.cast(ops.convert_to_tensor(labels), "int32")
             if self.uses_labels:
