@@ -116,3 +116,24 @@ def saved_state(path, variables="weights"):
     return helpers.snapshot(getattr(model, variables)) + helpers.snapshot(
         model.optimizer.variables
     )
+
+
+def kill_then_resume(command, run_dir, epochs, steps_per_epoch, cwd):
+    """SIGKILLs `command` inside epoch 2, then reruns it with `--resume`.
+
+    Asserts that the kill left exactly the epoch-1 checkpoint and no
+    summary, and that the resumed run continues at epoch 2 (none lost or
+    repeated). Returns the resumed run's `CompletedProcess`.
+    """
+    import signal
+
+    code, _ = kill_in_second_epoch(command, epochs, steps_per_epoch, cwd)
+    assert code == -signal.SIGKILL
+    assert latest_checkpoint_epoch(run_dir) == 1
+    assert not (run_dir / "summary.json").exists()
+    resumed = resume(command, cwd)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Resuming from" in resumed.stdout and "(epoch 1)" in resumed.stdout
+    assert f"Epoch 1/{epochs}" not in resumed.stdout
+    assert f"Epoch 2/{epochs}" in resumed.stdout
+    return resumed

@@ -15,10 +15,17 @@ def mirrored_report():
     # before TF starts, so the check runs in its own TF-backend process
     # whatever backend this test session uses.
     env = dict(os.environ, KERAS_BACKEND="tensorflow", PYTHONPATH=REPO)
-    out = subprocess.run(
-        [sys.executable, os.path.join(HERE, "mirrored_check.py")],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
+    for _ in range(2):
+        out = subprocess.run(
+            [sys.executable, os.path.join(HERE, "mirrored_check.py")],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+        # Killed by a signal (a SIGSEGV in TF's runtime was seen once, under
+        # full-suite load, in a torch session): a crash, not a wrong
+        # result, so the check runs once more. A failed assertion in the
+        # check exits with 1 and is never retried.
+        if out.returncode >= 0:
+            break
     assert out.returncode == 0, out.stderr[-3000:]
     line = [l for l in out.stdout.splitlines() if l.startswith("REPORT ")][-1]
     return json.loads(line[len("REPORT "):])
