@@ -1,4 +1,5 @@
-"""Mixed precision: every variant under mixed_float16 and mixed_bfloat16.
+"""Mixed precision: every variant (latent GANs and translators) under
+mixed_float16 and mixed_bfloat16.
 
 Losses are computed in float32 and generator outputs are float32 whatever
 the policy; under float16 every optimizer scales its own loss.
@@ -21,6 +22,7 @@ VARIANTS = (
     "GAN", "DCGAN", "WGAN", "WGANGP", "LSGAN", "SNGAN", "SAGAN", "CGAN",
     "ACGAN",
 )  # fmt: skip
+TRANSLATORS = ("Pix2Pix", "CycleGAN", "DiscoGAN")
 LSO = keras.optimizers.LossScaleOptimizer
 
 
@@ -85,6 +87,59 @@ def test_every_variant_fits_with_float32_losses_and_outputs(policy, name):
     assert samples.dtype == np.float32
     assert np.isfinite(samples).all()
     assert samples.min() >= -1.0 and samples.max() <= 1.0
+
+
+@pytest.mark.parametrize("policy", POLICIES, indirect=True)
+@pytest.mark.parametrize("name", TRANSLATORS)
+def test_every_translator_fits_with_float32_losses_and_outputs(policy, name):
+    model = helpers.tiny_translator(getattr(keras_gans, name))
+    model.compile()
+    expect_scaling = policy == "mixed_float16"
+    assert isinstance(model.g_optimizer, LSO) == expect_scaling
+    assert isinstance(model.d_optimizer, LSO) == expect_scaling
+    for network in model.translators.values():
+        assert COMPUTE_DTYPE[policy] in compute_dtypes(network)
+    a, b = helpers.translation_pairs(8)
+    a_batch, b_batch = model.unpack_batch((a[:4], b[:4]))
+    assert dtype_of(a_batch) == dtype_of(b_batch) == "float32"
+    assert dtype_of(model.generator_loss(a_batch, b_batch)) == "float32"
+    assert dtype_of(model.discriminator_loss(a_batch, b_batch)) == "float32"
+
+    history = model.fit(a, b, batch_size=4, epochs=1, verbose=0)
+    for key, values in history.history.items():
+        assert np.isfinite(values[-1]), (key, values)
+    for direction, network in model.translators.items():
+        assert dtype_of(network(a_batch, training=False)) == "float32"
+        images = model.translate(a if direction == "a_to_b" else b, direction)
+        assert images.dtype == np.float32
+        assert np.isfinite(images).all()
+        assert images.min() >= -1.0 and images.max() <= 1.0
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16"], indirect=True)
+def test_mixed_precision_translator_exports_in_float32(policy, tmp_path):
+    from keras_gans.export import export_translator
+    from keras_gans.export import load_translator_artifact
+
+    model = helpers.tiny_translator(keras_gans.CycleGAN)
+    model.compile()
+    a, b = helpers.translation_pairs(8)
+    model.fit(a, b, batch_size=4, epochs=1, verbose=0)
+    network = model.translator("b_to_a")
+    directory = os.path.join(str(tmp_path), "b_to_a")
+    card = export_translator(network, directory, parity_images=b[:4])
+    assert card["export_errors"]["saved_model_max_abs_error"] <= 1e-4
+    assert card["export_errors"]["tflite_max_abs_error"] <= 1e-4
+    tflite = load_translator_artifact(
+        os.path.join(directory, "generator.tflite")
+    )
+    translated = tflite(b[4:])
+    assert translated.dtype == np.float32
+    expected = helpers.to_numpy(float32_copy(network)(b[4:], training=False))
+    np.testing.assert_allclose(translated, expected, atol=1e-4)
+    # The bfloat16 network itself is close to its float32 export, not equal.
+    mixed = helpers.to_numpy(network(b[4:], training=False))
+    np.testing.assert_allclose(mixed, expected, atol=0.1)
 
 
 @pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
