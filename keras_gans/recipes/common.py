@@ -194,6 +194,34 @@ def resolve(args, recipe, dataset_defaults):
     return args
 
 
+def start_run(args):
+    """Sets up `--strategy`, `--dtype-policy` and `--seed` for a run.
+
+    Call it before loading data or building the model (see
+    `select_strategy`). On a worker that is not the chief, `args.run_dir`
+    becomes its own subfolder and the export is turned off: only the chief
+    writes checkpoints and exports.
+
+    Args:
+        args: parsed flags with `strategy`, `batch_size`, `dtype_policy`,
+            `seed` and `run_dir`.
+
+    Returns:
+        `(scope, num_replicas)` from `select_strategy`: build, compile and
+        restore the model inside `scope`.
+    """
+    import keras
+
+    scope, replicas = select_strategy(args.strategy, args.batch_size)
+    worker = non_chief_name()
+    if worker is not None:
+        args.run_dir = os.path.join(args.run_dir, worker)
+        args.no_export = True
+    keras.config.set_dtype_policy(args.dtype_policy)
+    keras.utils.set_random_seed(args.seed)
+    return scope, replicas
+
+
 def run(args, build_model):
     """Trains `build_model(args)` on `args.dataset` and exports it.
 
@@ -212,15 +240,7 @@ def run(args, build_model):
     from keras_gans import data
     from keras_gans.utils.images import save_grid
 
-    # Before any data or model: see `select_strategy`.
-    scope, replicas = select_strategy(args.strategy, args.batch_size)
-    worker = non_chief_name()
-    if worker is not None:
-        # Only the chief writes the run directory and the export.
-        args.run_dir = os.path.join(args.run_dir, worker)
-        args.no_export = True
-    keras.config.set_dtype_policy(args.dtype_policy)
-    keras.utils.set_random_seed(args.seed)
+    scope, replicas = start_run(args)
     checkpoint = callbacks.TrainingCheckpoint(
         os.path.join(args.run_dir, "checkpoints")
     )
