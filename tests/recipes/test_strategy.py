@@ -97,24 +97,31 @@ def test_only_the_chief_writes(monkeypatch, task, cluster, expected):
     assert non_chief_name() == expected
 
 
-def test_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
+def run_with_strategy_and_bfloat16(recipe, flags, run_dir):
+    """Runs `recipe.main` under mirrored (TF/JAX) or auto (torch) and
+    mixed_bfloat16; returns its summary and the reloaded final model."""
     strategy = "mirrored" if BACKEND != "torch" else "auto"
-    run_dir = str(tmp_path / "run")
-    argv = FAST + [
-        "--epochs", "1", "--batch-size", "256", "--run-dir", run_dir,
-        "--no-export", "--strategy", strategy,
-        "--dtype-policy", "mixed_bfloat16",
+    argv = flags + [
+        "--epochs", "1", "--run-dir", run_dir, "--no-export",
+        "--strategy", strategy, "--dtype-policy", "mixed_bfloat16",
     ]  # fmt: skip
     try:
-        assert dcgan.main(argv) == 0
+        assert recipe.main(argv) == 0
     finally:
         keras.config.set_dtype_policy("float32")
     with open(os.path.join(run_dir, "summary.json")) as f:
         summary = json.load(f)
     assert summary["replicas"] == 1
     assert summary["dtype_policy"] == "mixed_bfloat16"
-    assert summary["generator_steps"] == 1797 // 256
     restored = keras.saving.load_model(os.path.join(run_dir, "final.keras"))
+    return summary, restored
+
+
+def test_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
+    summary, restored = run_with_strategy_and_bfloat16(
+        dcgan, FAST + ["--batch-size", "256"], str(tmp_path / "run")
+    )
+    assert summary["generator_steps"] == 1797 // 256
     images = restored.generate(4, seed=0)
     assert images.dtype == "float32"
     assert abs(images).max() <= 1.0
@@ -123,27 +130,16 @@ def test_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
 def test_translation_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
     from keras_gans.recipes import cyclegan
 
-    strategy = "mirrored" if BACKEND != "torch" else "auto"
-    run_dir = str(tmp_path / "run")
-    argv = [
-        "--epochs", "1", "--image-size", "16,16", "--filters", "4",
-        "--d-layers", "2", "--num-blocks", "1", "--pool-size", "4",
-        "--batch-size", "128", "--verbose", "0", "--run-dir", run_dir,
-        "--no-export", "--strategy", strategy,
-        "--dtype-policy", "mixed_bfloat16",
+    flags = [
+        "--image-size", "16,16", "--filters", "4", "--d-layers", "2",
+        "--num-blocks", "1", "--pool-size", "4", "--batch-size", "128",
+        "--verbose", "0",
     ]  # fmt: skip
-    try:
-        assert cyclegan.main(argv) == 0
-    finally:
-        keras.config.set_dtype_policy("float32")
-    with open(os.path.join(run_dir, "summary.json")) as f:
-        summary = json.load(f)
-    assert summary["replicas"] == 1
-    assert summary["dtype_policy"] == "mixed_bfloat16"
+    summary, restored = run_with_strategy_and_bfloat16(
+        cyclegan, flags, str(tmp_path / "run")
+    )
     assert summary["generator_steps"] > 0
-    identity = summary["test_scores"]["identity"]
-    assert 0.0 <= identity <= 1.0
-    restored = keras.saving.load_model(os.path.join(run_dir, "final.keras"))
+    assert 0.0 <= summary["test_scores"]["identity"] <= 1.0
     images = restored.translate(np.zeros((2, 16, 16, 1), "float32"), "b_to_a")
     assert images.dtype == "float32"
     assert np.isfinite(images).all() and abs(images).max() <= 1.0

@@ -20,36 +20,17 @@ import jax  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-import keras_gans  # noqa: E402
 from keras_gans.recipes.strategy import select_strategy  # noqa: E402
-
-GLOBAL_BATCH = 8
-STEPS = 3
-
-
-def build():
-    keras.utils.set_random_seed(0)
-    model = keras_gans.DCGAN(
-        image_shape=(16, 16, 1),
-        latent_dim=8,
-        g_filters=(16, 8),
-        d_filters=(8, 16),
-        seed=7,
-    )
-    model.compile(
-        d_optimizer=keras.optimizers.SGD(0.1),
-        g_optimizer=keras.optimizers.SGD(0.1),
-    )
-    return model
+from tests.training.distributed_dcgan import GLOBAL_BATCH  # noqa: E402
+from tests.training.distributed_dcgan import build  # noqa: E402
+from tests.training.distributed_dcgan import images  # noqa: E402
 
 
 def train():
     model = build()
     initial = [np.array(keras.ops.convert_to_numpy(v)) for v in model.weights]
-    rng = np.random.default_rng(0)
-    images = rng.uniform(-1, 1, (GLOBAL_BATCH * STEPS, 16, 16, 1))
     history = model.fit(
-        images.astype("float32"),
+        images(),
         batch_size=GLOBAL_BATCH,
         epochs=1,
         shuffle=False,

@@ -27,48 +27,19 @@ STRATEGY = (
     else None
 )
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-import keras_gans  # noqa: E402
-
-GLOBAL_BATCH = 8
-STEPS = 3
-
-
-def build():
-    keras.utils.set_random_seed(0)
-    model = keras_gans.DCGAN(
-        image_shape=(16, 16, 1),
-        latent_dim=8,
-        g_filters=(16, 8),
-        d_filters=(8, 16),
-        seed=7,
-    )
-    for network in (model.generator, model.discriminator):
-        for layer in network._flatten_layers(include_self=False):
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.synchronized = True
-    model.compile(
-        d_optimizer=keras.optimizers.SGD(0.1),
-        g_optimizer=keras.optimizers.SGD(0.1),
-    )
-    return model
-
-
-def images():
-    rng = np.random.default_rng(0)
-    return rng.uniform(-1, 1, (GLOBAL_BATCH * STEPS, 16, 16, 1)).astype(
-        "float32"
-    )
+from tests.training.distributed_dcgan import GLOBAL_BATCH  # noqa: E402
+from tests.training.distributed_dcgan import build  # noqa: E402
+from tests.training.distributed_dcgan import images  # noqa: E402
 
 
 def main(out_path):
     if STRATEGY is None:
-        model = build()
+        model = build(synchronized_batch_norm=True)
     else:
         with STRATEGY.scope():
-            model = build()
+            model = build(synchronized_batch_norm=True)
     initial = [np.array(v.numpy()) for v in model.weights]
     dataset = tf.data.Dataset.from_tensor_slices(images()).batch(GLOBAL_BATCH)
     history = model.fit(dataset, epochs=1, verbose=0)
