@@ -128,18 +128,17 @@ def test_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
 
 
 def test_translation_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
-    from keras_gans.recipes import cyclegan
+    from keras_gans.recipes import pix2pix
 
     flags = [
         "--image-size", "16,16", "--filters", "4", "--d-layers", "2",
-        "--num-blocks", "1", "--pool-size", "4", "--batch-size", "128",
-        "--verbose", "0",
+        "--batch-size", "128", "--verbose", "0",
     ]  # fmt: skip
     summary, restored = run_with_strategy_and_bfloat16(
-        cyclegan, flags, str(tmp_path / "run")
+        pix2pix, flags, str(tmp_path / "run")
     )
     assert summary["generator_steps"] > 0
-    assert 0.0 <= summary["test_scores"]["identity"] <= 1.0
-    images = restored.translate(np.zeros((2, 16, 16, 1), "float32"), "b_to_a")
+    assert summary["test_scores"]["psnr"] > 0
+    images = restored.translate(np.zeros((2, 16, 16, 1), "float32"))
     assert images.dtype == "float32"
     assert np.isfinite(images).all() and abs(images).max() <= 1.0
