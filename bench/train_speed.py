@@ -9,7 +9,17 @@ importable). Each step: a D update on a real and a detached fake batch, then
 a G update on fresh latents. Input: a repeated in-memory `tf.data` pipeline
 of random images in [-1, 1]. After untimed warm-up steps (tracing,
 compilation), windows of `--steps` steps are timed round-robin, so load from
-other processes hits all three alike; medians are reported. See README.md.
+other processes hits all three alike; the median images/s of each is
+reported, and every ratio is the median over rounds of the two windows'
+ratio in that round (paired, so steadier under drifting load). See
+README.md.
+
+`--variant KEY=VALUE[,KEY=VALUE]` (repeatable) adds a keras_gans model
+compiled or built differently to the same round-robin, e.g.
+`--variant jit_compile=true --variant steps_per_execution=4
+--variant dtype_policy=mixed_bfloat16`; each prints
+`speedup[<variant>]=<x>`, its images/s over the default keras_gans model's.
+`--threads N` limits every implementation to N CPU threads.
 
 The last three lines printed are `images_per_sec=<x>`,
 `ratio_vs_plain_keras=<x>` and `ratio_vs_torch=<x>` (nan without torch).
@@ -29,8 +39,34 @@ LATENT_DIM = 100
 LEARNING_RATE, BETA_1 = 2e-4, 0.5
 SEED = 1337
 TRAIN = {"training": True}
-HEADER = ("backend", "preset", "batch_size", "cpu_count", "jit_compile",
-          "windows", "steps_per_window")  # fmt: skip
+HEADER = ("backend", "preset", "batch_size", "cpu_count", "threads",
+          "jit_compile", "windows", "steps_per_window")  # fmt: skip
+
+
+VARIANT_KEYS = {
+    "jit_compile": lambda v: {"true": True, "false": False}[v.lower()],
+    "steps_per_execution": int,
+    "dtype_policy": lambda v: {
+        p: p for p in ("float32", "mixed_float16", "mixed_bfloat16")
+    }[v],
+}
+
+
+def parse_variant(text):
+    """`"jit_compile=true,steps_per_execution=4"` -> `(text, {key: value})`."""
+    options = {}
+    for item in text.split(","):
+        key, _, value = item.partition("=")
+        try:
+            options[key] = VARIANT_KEYS[key](value)
+        except (KeyError, ValueError):
+            raise argparse.ArgumentTypeError(
+                f"expected KEY=VALUE pairs with KEY in {sorted(VARIANT_KEYS)}"
+                f" (jit_compile=true|false, steps_per_execution=N, "
+                f"dtype_policy=float32|mixed_float16|mixed_bfloat16). "
+                f"Received: {text!r}"
+            ) from None
+    return text, options
 
 
 def parse_args(argv=None):
@@ -42,6 +78,21 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="smoke test")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads of every implementation (TensorFlow intra/inter "
+        "op, XLA, torch); default: each library's own. 1 gives comparable "
+        "numbers on a machine shared with other jobs",
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        type=parse_variant,
+        help="extra keras_gans configuration to time, e.g. jit_compile=true,"
+        " steps_per_execution=4 or dtype_policy=mixed_bfloat16 (repeatable)",
+    )
     args = parser.parse_args(argv)
     args.batch_size, args.warmup_steps = (16, 1) if args.quick else (64, 3)
     if args.quick:
@@ -52,11 +103,37 @@ def parse_args(argv=None):
     return args
 
 
+def limit_threads_before_import(threads):
+    """XLA reads its CPU thread settings when JAX starts."""
+    if threads:
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + " --xla_cpu_multi_thread_eigen=false"
+            + f" intra_op_parallelism_threads={threads}"
+        )
+
+
+def limit_threads(threads):
+    """TensorFlow's and torch's thread pools (before they run any op)."""
+    if not threads:
+        return
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
+
+
 if __name__ == "__main__":
     # Keras reads KERAS_BACKEND once, at import: set it before importing.
-    _backend = parse_args().backend
-    if _backend:
-        os.environ["KERAS_BACKEND"] = _backend
+    _args = parse_args()
+    if _args.backend:
+        os.environ["KERAS_BACKEND"] = _args.backend
+    limit_threads_before_import(_args.threads)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
         __file__))))  # fmt: skip
@@ -346,12 +423,50 @@ def measure(windows, args):
     return results
 
 
+def build_variant(preset, options):
+    """A keras_gans DCGAN built under `dtype_policy` and compiled with the
+    other options of a `--variant`."""
+    options = dict(options)
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(options.pop("dtype_policy", "float32"))
+    try:
+        model = keras_gans.DCGAN.from_preset(
+            preset, latent_dim=LATENT_DIM, seed=SEED
+        )
+    finally:
+        keras.config.set_dtype_policy(previous)
+    model.compile(**options)
+    return model
+
+
+def paired_ratio(results, name, other):
+    """Median over rounds of `name`'s images/s over `other`'s in that round.
+
+    Windows run round-robin, so the two windows of one round saw about the
+    same load from other processes: their ratio is far steadier than the
+    ratio of the two medians when the load drifts during a run.
+    """
+    if other not in results:
+        return math.nan
+    return statistics.median(
+        mine[0] / theirs[0]
+        for mine, theirs in zip(results[name], results[other])
+    )
+
+
 def summarise(args, results, model):
     median = {
         name: statistics.median(rate for rate, _ in runs)
         for name, runs in results.items()
     }
     ours = median["keras_gans"]
+    speedups = {
+        name[len("keras_gans[") : -1]: paired_ratio(
+            results, name, "keras_gans"
+        )
+        for name in results
+        if name.startswith("keras_gans[")
+    }
     return {
         "backend": keras.backend.backend(),
         "preset": args.preset,
@@ -359,23 +474,30 @@ def summarise(args, results, model):
         "steps_per_window": args.steps,
         "windows": args.windows,
         "cpu_count": os.cpu_count(),
+        "threads": args.threads,
         "jit_compile": model.jit_compile,
         "images_per_sec_median": median,
         "per_window": results,  # [images/s, process CPU ms/step]
         "images_per_sec": ours,
-        "ratio_vs_plain_keras": ours / median["plain_keras"],
-        "ratio_vs_torch": ours / median.get("torch", math.nan),
+        "speedup": speedups,
+        "ratio_vs_plain_keras": paired_ratio(
+            results, "keras_gans", "plain_keras"
+        ),
+        "ratio_vs_torch": paired_ratio(results, "keras_gans", "torch"),
     }
 
 
 def print_report(summary):
     print(" ".join(f"{key}={summary[key]}" for key in HEADER))
+    width = max(len(name) for name in summary["per_window"])
     for name, runs in summary["per_window"].items():
         median = summary["images_per_sec_median"][name]
         cpu = statistics.median(cpu for _, cpu in runs)
         rates = " ".join(f"{rate:.0f}" for rate, _ in runs)
-        print(f"  {name:<12} {median:7.1f} images/s  [{rates}]  "
+        print(f"  {name:<{width}} {median:7.1f} images/s  [{rates}]  "
               f"CPU {cpu:.0f} ms/step")  # fmt: skip
+    for variant, speedup in summary["speedup"].items():
+        print(f"speedup[{variant}]={speedup:.4f}")
     print(f"images_per_sec={summary['images_per_sec']:.2f}")
     print(f"ratio_vs_plain_keras={summary['ratio_vs_plain_keras']:.4f}")
     print(f"ratio_vs_torch={summary['ratio_vs_torch']:.4f}")
@@ -383,6 +505,7 @@ def print_report(summary):
 
 def main(argv=None):
     args = parse_args(argv)
+    limit_threads(args.threads)
     keras.utils.set_random_seed(SEED)
     shape = keras_gans.DCGAN.presets[args.preset]["image_shape"]
     batches, dataset = random_data(shape, args.batch_size)
@@ -394,6 +517,9 @@ def main(argv=None):
         "keras_gans": fit_window_fn(model, dataset),
         "plain_keras": fit_window_fn(build_plain_gan(args.preset), dataset),
     }
+    for text, options in args.variant:
+        variant = build_variant(args.preset, options)
+        windows[f"keras_gans[{text}]"] = fit_window_fn(variant, dataset)
     try:
         import torch
 

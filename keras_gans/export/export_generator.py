@@ -10,6 +10,7 @@ from keras_gans.export import model_card
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.safe_loading import load_keras_file
+from keras_gans.training.precision import float32_copy
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 from keras_gans.version import __version__
@@ -191,15 +192,12 @@ def _export(
         model_card.PARITY_COUNT, seed=model_card.PARITY_SEED
     )
     labels = gan.labels_for(model_card.PARITY_COUNT)
-    if labels is None:
-        reference = gan.generate_from_latents(latents)
-    else:
-        reference = gan.generate_from_latents(latents, labels=labels)
+    reference, generator = _float32_reference(gan, latents, labels)
     card_fields = _card_fields(gan, dataset, epochs, trained_backend)
     os.makedirs(directory, exist_ok=True)
     export_and_verify = exporter_for_backend(model_card.GENERATOR_KIND)
     return export_and_verify(
-        gan.sampling_generator,
+        generator,
         directory,
         latents=latents,
         reference=reference,
@@ -208,6 +206,23 @@ def _export(
         representative=representative,
         labels=labels,
     )
+
+
+def _float32_reference(gan, latents, labels):
+    """`(reference images, generator to export)`, both float32.
+
+    A model trained in mixed precision is exported as a float32 copy of its
+    sampling generator (TFLite has no bfloat16 kernels), and the parity
+    reference comes from that copy; otherwise it is `generate_from_latents`.
+    """
+    generator = float32_copy(gan.sampling_generator)
+    if generator is not gan.sampling_generator:
+        inputs = latents if labels is None else [latents, labels]
+        images = generator(inputs, training=False)
+        return keras.ops.convert_to_numpy(images), generator
+    if labels is None:
+        return gan.generate_from_latents(latents), generator
+    return gan.generate_from_latents(latents, labels=labels), generator
 
 
 def _check_gan(gan):

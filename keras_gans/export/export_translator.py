@@ -10,6 +10,7 @@ from keras_gans.export.export_generator import check_card_values
 from keras_gans.export.export_generator import check_quantize
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.export.translator_artifact import check_translator_images
+from keras_gans.training.precision import float32_copy
 from keras_gans.utils.validation import check_directory_arg
 from keras_gans.utils.validation import format_received
 from keras_gans.version import __version__
@@ -119,6 +120,9 @@ def export_translator(
             + format_received(direction=direction)
         )
     input_shape = translator_input_shape(generator)
+    # TFLite has no bfloat16 kernels: a mixed-precision network is exported
+    # (and its parity reference computed) as a float32 copy of its weights.
+    generator = float32_copy(generator)
     images, description = _parity_images(parity_images, input_shape)
     reference = _translate(generator, images)
     card_fields = _card_fields(

@@ -1,5 +1,6 @@
 """Reusable building blocks: spectral normalization, self-attention,
-DiffAugment, conditional batch normalization, reflection padding."""
+DiffAugment, conditional batch normalization, reflection padding, image pools,
+a transposed convolution that trains fast with JAX on CPU."""
 
 from keras_gans.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
@@ -9,3 +10,6 @@ from keras_gans.layers.image_pool import ImagePool
 from keras_gans.layers.reflection_padding_2d import ReflectionPadding2D
 from keras_gans.layers.self_attention import SelfAttention
 from keras_gans.layers.spectral_normalization import SpectralNormalization
+from keras_gans.layers.sub_pixel_conv2d_transpose import (
+    SubPixelConv2DTranspose,
+)

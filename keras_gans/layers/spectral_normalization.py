@@ -5,6 +5,9 @@ import numbers
 import keras
 from keras import ops
 
+from keras_gans.layers.sub_pixel_conv2d_transpose import (
+    sub_pixel_conv_transpose,
+)
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -265,9 +268,10 @@ class SpectralNormalization(keras.layers.Wrapper):
         )
 
     def _conv_transpose(self, inputs, kernel):
-        # Mirrors `BaseConvTranspose.call`.
+        # Mirrors `BaseConvTranspose.call` (computed like
+        # `SubPixelConv2DTranspose` where that is faster).
         layer = self.layer
-        return ops.conv_transpose(
+        return sub_pixel_conv_transpose(
             inputs,
             kernel,
             strides=list(layer.strides),

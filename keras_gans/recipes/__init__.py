@@ -8,6 +8,7 @@ shares are defined in `keras_gans.recipes.common`.
 SHARED_MODULES = (
     "common",
     "conditional_recipe",
+    "strategy",
     "translation_recipe",
     "variant_recipe",
 )

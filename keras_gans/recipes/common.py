@@ -13,6 +13,10 @@ import subprocess
 import sys
 import time
 
+from keras_gans.recipes.strategy import STRATEGIES
+from keras_gans.recipes.strategy import non_chief_name
+from keras_gans.recipes.strategy import select_strategy
+
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
@@ -82,6 +86,21 @@ def build_parser(recipe, description):
     )
     parser.add_argument(
         "--verbose", type=int, default=None, help="Keras fit verbosity"
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="auto",
+        help="data parallelism: auto (all GPUs of this host on TF, all "
+        "devices on JAX), mirrored, multiworker (TF_CONFIG on TF) or tpu; "
+        "--batch-size is the global batch",
+    )
+    parser.add_argument(
+        "--dtype-policy",
+        choices=("float32", "mixed_float16", "mixed_bfloat16"),
+        default="float32",
+        help="mixed_float16 on GPUs (one loss scale per optimizer), "
+        "mixed_bfloat16 on TPUs and bf16-capable CPUs; exports stay float32",
     )
     return parser
 
@@ -175,6 +194,34 @@ def resolve(args, recipe, dataset_defaults):
     return args
 
 
+def start_run(args):
+    """Sets up `--strategy`, `--dtype-policy` and `--seed` for a run.
+
+    Call it before loading data or building the model (see
+    `select_strategy`). On a worker that is not the chief, `args.run_dir`
+    becomes its own subfolder and the export is turned off: only the chief
+    writes checkpoints and exports.
+
+    Args:
+        args: parsed flags with `strategy`, `batch_size`, `dtype_policy`,
+            `seed` and `run_dir`.
+
+    Returns:
+        `(scope, num_replicas)` from `select_strategy`: build, compile and
+        restore the model inside `scope`.
+    """
+    import keras
+
+    scope, replicas = select_strategy(args.strategy, args.batch_size)
+    worker = non_chief_name()
+    if worker is not None:
+        args.run_dir = os.path.join(args.run_dir, worker)
+        args.no_export = True
+    keras.config.set_dtype_policy(args.dtype_policy)
+    keras.utils.set_random_seed(args.seed)
+    return scope, replicas
+
+
 def run(args, build_model):
     """Trains `build_model(args)` on `args.dataset` and exports it.
 
@@ -193,11 +240,12 @@ def run(args, build_model):
     from keras_gans import data
     from keras_gans.utils.images import save_grid
 
-    keras.utils.set_random_seed(args.seed)
+    scope, replicas = start_run(args)
     checkpoint = callbacks.TrainingCheckpoint(
         os.path.join(args.run_dir, "checkpoints")
     )
-    gan, initial_epoch = model_and_epoch(args, build_model, checkpoint)
+    with scope:
+        gan, initial_epoch = model_and_epoch(args, build_model, checkpoint)
     # Epoch-keyed shuffling: a resumed run sees, epoch for epoch, the
     # batches of an uninterrupted one.
     dataset = data.load(
@@ -238,6 +286,8 @@ def run(args, build_model):
             keras.ops.convert_to_numpy(gan.g_optimizer.iterations)
         ),
         "train_seconds": round(train_seconds, 1),
+        "replicas": replicas,
+        "dtype_policy": args.dtype_policy,
         "run_dir": args.run_dir,
     }
     if not args.no_export:

@@ -203,7 +203,7 @@ def run(args, build_model, paired):
     from keras_gans import callbacks
     from keras_gans.data.translation_pipeline import epoch_steps
 
-    keras.utils.set_random_seed(args.seed)
+    scope, replicas = common.start_run(args)
     test, train = load_arrays(args)
     a_shape, b_shape = test.a.shape[1:], test.b.shape[1:]
     steps_per_epoch = epoch_steps(len(train.a), len(train.b), args.batch_size)
@@ -215,7 +215,8 @@ def run(args, build_model, paired):
     checkpoint = callbacks.TrainingCheckpoint(
         os.path.join(args.run_dir, "checkpoints")
     )
-    model, initial_epoch = common.model_and_epoch(args, build, checkpoint)
+    with scope:
+        model, initial_epoch = common.model_and_epoch(args, build, checkpoint)
     scores = _scoring_callbacks(args, paired, test, train)
     grid = callbacks.TranslationGrid(
         os.path.join(args.run_dir, "samples"),
@@ -254,6 +255,8 @@ def run(args, build_model, paired):
         ),
         "train_seconds": round(train_seconds, 1),
         "test_scores": final_scores,
+        "replicas": replicas,
+        "dtype_policy": args.dtype_policy,
         "run_dir": args.run_dir,
     }
     if not args.no_export:

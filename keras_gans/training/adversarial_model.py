@@ -409,7 +409,9 @@ class AdversarialModel(TwoPlayerModel):
         """A batch of fakes from fresh training latents (and `labels`)."""
         z = self.sample_latents(batch_size)
         inputs = self.generator_inputs(z, labels)
-        return self.generator(inputs, training=training)
+        images = self.generator(inputs, training=training)
+        # A no-op for the built-in generators (float32 output layers).
+        return ops.cast(images, "float32")
 
     def discriminator_inputs(self, images, labels):
         """What the discriminator is called on (conditional models add labels)."""
@@ -420,9 +422,11 @@ class AdversarialModel(TwoPlayerModel):
         outputs = self.discriminator(
             self.discriminator_inputs(images, labels), training=True
         )
+        # Losses are computed in float32 under any mixed-precision policy.
         if isinstance(outputs, (list, tuple)):
-            return outputs[0], outputs[1]
-        return outputs, None
+            scores, logits = outputs[0], outputs[1]
+            return ops.cast(scores, "float32"), ops.cast(logits, "float32")
+        return ops.cast(outputs, "float32"), None
 
     def discriminator_class_loss(
         self, real_logits, labels, fake_logits, fake_labels
@@ -466,7 +470,7 @@ class AdversarialModel(TwoPlayerModel):
 
     def discriminator_penalty(self, real_inputs, fake_inputs, labels):
         """Weighted GP + R1 terms of the D loss (0 when both are off)."""
-        penalty = ops.zeros((), dtype=real_inputs.dtype)
+        penalty = ops.zeros((), dtype="float32")
 
         def wrap(x):
             return self.discriminator_inputs(x, labels)
@@ -504,9 +508,7 @@ class AdversarialModel(TwoPlayerModel):
         due = ops.equal(
             ops.mod(self.d_optimizer.iterations, self.r1_interval), 0
         )
-        value = ops.cond(
-            due, r1, lambda: ops.zeros((), dtype=real_inputs.dtype)
-        )
+        value = ops.cond(due, r1, lambda: ops.zeros((), dtype="float32"))
         self.r1_tracker.update_state(
             value, sample_weight=ops.cast(due, "float32")
         )
@@ -560,7 +562,9 @@ class AdversarialModel(TwoPlayerModel):
                 labels = data[1]
         else:
             images = data
-        images = ops.convert_to_tensor(images, dtype=self.compute_dtype)
+        # float32 whatever the policy: the generators' outputs are float32
+        # and the networks cast their inputs to their compute dtype.
+        images = ops.convert_to_tensor(images, dtype="float32")
         if labels is not None:
             labels = ops.cast(ops.convert_to_tensor(labels), "int32")
             if self.uses_labels:

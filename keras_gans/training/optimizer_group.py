@@ -77,6 +77,31 @@ class OptimizerGroup(keras.optimizers.Optimizer):
             variables.extend(optimizer.variables)
         return variables
 
+    def replace_member(self, key, optimizer):
+        """Swaps member `key` for `optimizer` (e.g. a loss-scaling wrapper).
+
+        Only before the member is built: a wrapper would build its slots a
+        second time.
+
+        Raises:
+            KeyError: if the group has no member `key`.
+            ValueError: if member `key` is already built.
+        """
+        if key not in self._members:
+            raise KeyError(
+                f"No optimizer named {key!r} in this group; it has "
+                f"{sorted(self._members)}."
+            )
+        if self._members[key].built:
+            raise ValueError(
+                f"Optimizer {key!r} is already built (it has slots): replace "
+                "or wrap members before their first build, e.g. give "
+                "compile() a fresh optimizer, or your own "
+                "keras.optimizers.LossScaleOptimizer under mixed_float16. "
+                + format_received(optimizer=optimizer)
+            )
+        self._members[key] = optimizer
+
     def build_member(self, key, variables):
         """Creates the slots of member `key` for `variables` (idempotent)."""
         optimizer = self._members[key]

@@ -159,6 +159,9 @@ class TranslationModel(TwoPlayerModel):
                 "batches or dicts with 'a' and 'b'. "
                 + format_received(batch=type(data).__name__)
             )
-        a = ops.convert_to_tensor(a, dtype=self.compute_dtype)
-        b = ops.convert_to_tensor(b, dtype=self.compute_dtype)
+        # float32 whatever the policy: the translators' outputs are float32,
+        # the L1/cycle targets keep full precision, and the networks cast
+        # their inputs to their compute dtype.
+        a = ops.convert_to_tensor(a, dtype="float32")
+        b = ops.convert_to_tensor(b, dtype="float32")
         return a, b

@@ -6,6 +6,7 @@ from keras import ops
 from keras_gans import losses as gan_losses
 from keras_gans.training.drivers import get_driver
 from keras_gans.training.optimizer_group import OptimizerGroup
+from keras_gans.training.precision import configure_loss_scaling
 from keras_gans.utils.validation import format_received
 
 
@@ -142,7 +143,9 @@ class TwoPlayerModel(keras.Model):
                 model's `default_loss`.
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...). `optimizer`,
-                `metrics` and a Keras `loss` are not accepted.
+                `metrics` and a Keras `loss` are not accepted. Under a
+                float16 policy (`mixed_float16`) each optimizer gets its own
+                `LossScaleOptimizer` unless `auto_scale_loss=False`.
 
         Raises:
             ValueError: for `optimizer=` or `metrics=`, or an optimizer or
@@ -168,6 +171,8 @@ class TwoPlayerModel(keras.Model):
         auto = loss is None or isinstance(loss, str) and loss == "auto"
         self.gan_loss = gan_losses.get(self.default_loss if auto else loss)
         group = OptimizerGroup(members, primary="generator")
+        scale = kwargs.pop("auto_scale_loss", True)
+        kwargs.update(configure_loss_scaling(self, group, scale))
         super().compile(optimizer=group, **kwargs)
         # Slots exist before the first step, so a saved model restores
         # optimizer state and JAX's state carries every slot.

@@ -1,5 +1,6 @@
 """Smoke test of bench/train_speed.py on the current Keras backend."""
 
+import math
 import os
 import pathlib
 import re
@@ -13,7 +14,10 @@ def test_train_speed_quick_reports_positive_numbers(tmp_path):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     out = tmp_path / "speed.json"
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--json", str(out)],
+        [
+            sys.executable, str(SCRIPT), "--quick", "--json", str(out),
+            "--threads", "1", "--variant", "dtype_policy=mixed_bfloat16",
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         env=env,
@@ -29,9 +33,52 @@ def test_train_speed_quick_reports_positive_numbers(tmp_path):
         values[key] = float(match.group(1))
     assert values["images_per_sec"] > 0
     assert values["ratio_vs_plain_keras"] > 0
+    speedup = proc.stdout.strip().splitlines()[-4]
+    assert re.fullmatch(r"speedup\[dtype_policy=mixed_bfloat16\]=\S+", speedup)
+    assert float(speedup.split("=")[-1]) > 0
     try:
         import torch  # noqa: F401
     except ImportError:
         return
     assert values["ratio_vs_torch"] > 0
     assert out.exists()
+
+
+def _load_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_speed", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_variants_parse_and_bad_ones_say_what_is_allowed():
+    import argparse
+
+    import pytest
+
+    script = _load_script()
+    text, options = script.parse_variant(
+        "jit_compile=true,steps_per_execution=4,dtype_policy=mixed_bfloat16"
+    )
+    assert options == {
+        "jit_compile": True,
+        "steps_per_execution": 4,
+        "dtype_policy": "mixed_bfloat16",
+    }
+    for bad in ("jit=true", "steps_per_execution=four", "dtype_policy=fp8"):
+        with pytest.raises(argparse.ArgumentTypeError, match="KEY=VALUE"):
+            script.parse_variant(bad)
+
+
+def test_ratios_pair_the_windows_of_each_round():
+    script = _load_script()
+    # The load changed between rounds 1 and 2: the medians' ratio would be
+    # 300 / 200 = 1.5, the per-round ratios are 0.5, 2.0 and 0.5.
+    results = {
+        "keras_gans": [(100.0, 0), (300.0, 0), (320.0, 0)],
+        "plain_keras": [(200.0, 0), (150.0, 0), (640.0, 0)],
+    }
+    assert script.paired_ratio(results, "keras_gans", "plain_keras") == 0.5
+    assert math.isnan(script.paired_ratio(results, "keras_gans", "torch"))

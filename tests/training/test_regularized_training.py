@@ -41,7 +41,9 @@ def test_adaptive_probability_is_logged_updated_and_resumed(tmp_path):
 def test_relativistic_loss_scores_reals_in_the_generator_phase():
     model = helpers.tiny_dcgan()
     model.compile(loss="relativistic_average")
-    variant_checks.check_fit_updates(model, steps=2)
+    # The score bias cancels in D(real) - mean(D(fake)): its gradient is
+    # zero up to rounding, which may or may not move it.
+    variant_checks.check_fit_updates(model, steps=2, may_stay=("score/bias",))
 
 
 @pytest.mark.parametrize("loss", ["hinge", "least_squares", "minimax"])

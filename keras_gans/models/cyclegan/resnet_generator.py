@@ -163,7 +163,10 @@ class ResNetGenerator(keras.Model):
             )
             x = _conv_norm_relu(x, conv, norm, f"up{i}")
         x = ReflectionPadding2D(3, name="to_image_pad")(x)
-        x = layers.Conv2D(out_channels, 7, name="to_image")(x)
+        # float32 like the output activation: PyTorch's CPU float16
+        # convolution backward (slow_conv2d) fails on a one-channel output
+        # ("grad_weight must be contiguous"), and the last layer is cheap.
+        x = layers.Conv2D(out_channels, 7, dtype="float32", name="to_image")(x)
         outputs = layers.Activation("tanh", dtype="float32", name="images_out")(
             x
         )

@@ -12,6 +12,7 @@ from keras import layers
 
 from keras_gans.layers import SelfAttention
 from keras_gans.layers import SpectralNormalization
+from keras_gans.layers import SubPixelConv2DTranspose
 
 UPSAMPLING_MODES = ("transpose", "upsample_conv")
 
@@ -28,9 +29,13 @@ def maybe_spectral_norm(layer, spectral_norm):
 
 
 def upsample(x, filters, mode, kernel_size, use_bias, name, spectral_norm):
-    """A stride-2 transposed conv, or nearest upsampling + conv (`mode`)."""
+    """A stride-2 transposed conv, or nearest upsampling + conv (`mode`).
+
+    The transposed conv is a `SubPixelConv2DTranspose`: a
+    `Conv2DTranspose` that JAX trains ~10x faster on CPU.
+    """
     if mode == "transpose":
-        conv = layers.Conv2DTranspose(
+        conv = SubPixelConv2DTranspose(
             filters,
             kernel_size,
             strides=2,

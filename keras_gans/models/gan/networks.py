@@ -14,8 +14,10 @@ def build_mlp_generator(latent_dim, image_shape, hidden_units=(256, 512, 1024)):
         x = layers.Dense(units)(x)
         x = layers.BatchNormalization(momentum=0.8)(x)
         x = layers.LeakyReLU(0.2)(x)
-    x = layers.Dense(math.prod(image_shape), activation="tanh")(x)
-    images = layers.Reshape(image_shape, name="images")(x)
+    x = layers.Dense(math.prod(image_shape))(x)
+    x = layers.Reshape(image_shape)(x)
+    # float32 images under any mixed-precision policy.
+    images = layers.Activation("tanh", dtype="float32", name="images")(x)
     return keras.Model(z, images, name="generator")
 
 
@@ -26,5 +28,5 @@ def build_mlp_discriminator(image_shape, hidden_units=(512, 256)):
     for units in hidden_units:
         x = layers.Dense(units)(x)
         x = layers.LeakyReLU(0.2)(x)
-    score = layers.Dense(1, name="score")(x)
+    score = layers.Dense(1, dtype="float32", name="score")(x)
     return keras.Model(images, score, name="discriminator")

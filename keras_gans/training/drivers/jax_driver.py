@@ -61,14 +61,14 @@ def _run_phase(model, phase, variables, values, images, labels):
     optimizer = model.optimizer[phase.optimizer]
 
     def loss_fn(target_values):
-        loss, new_values = _stateful_call(
-            lambda: phase.loss_fn(images, labels),
+        # scale_loss reads a LossScaleOptimizer's scale variable, so it runs
+        # inside the scope too.
+        return _stateful_call(
+            lambda: optimizer.scale_loss(phase.loss_fn(images, labels)),
             variables,
             values,
             overrides=list(zip(targets, target_values)),
         )
-        scaled = optimizer.scale_loss(loss)
-        return scaled, new_values
 
     target_values = [values[id(v)] for v in targets]
     (_, new_values), grads = jax.value_and_grad(loss_fn, has_aux=True)(

@@ -27,6 +27,13 @@ def _run_phase(phase, optimizer, images, labels):
     optimizer.apply(grads, variables)
 
 
+def _in_multi_worker_mode():
+    strategy = tf.distribute.get_strategy()
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return False
+    return strategy.extended._in_multi_worker_mode()
+
+
 def train_step(model, data):
     images, labels = model.unpack_batch(data)
     for phase in model.train_phases():
@@ -34,7 +41,13 @@ def train_step(model, data):
         for _ in range(phase.repeats):
             _run_phase(phase, optimizer, images, labels)
     model.after_train_step()
-    return model.get_metrics_result()
+    logs = model.get_metrics_result()
+    if _in_multi_worker_mode():
+        # Keras 3's multi-worker fit() averages logs with
+        # `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars
+        # (tensorflow/tensorflow#72388): give each a leading axis of 1.
+        logs = {key: tf.reshape(value, (1,)) for key, value in logs.items()}
+    return logs
 
 
 def input_gradients(network, x, wrap_inputs=None):

@@ -1,0 +1,46 @@
+"""bench/time_to_quality.py: one short run, and the target bookkeeping."""
+
+import importlib.util
+import json
+import pathlib
+
+SCRIPT = pathlib.Path(__file__).parents[2] / "bench" / "time_to_quality.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("time_to_quality", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_first_evaluation_at_or_below_the_target_counts():
+    ttq = load_script()
+    rows = [
+        {"train_minutes": 1.0, "generator_steps": 10, "fid": 30.0},
+        {"train_minutes": 2.0, "generator_steps": 20, "fid": 15.0},
+        {"train_minutes": 3.0, "generator_steps": 30, "fid": 12.0},
+    ]
+    assert ttq.time_to_target(rows, 15.0) == (2.0, 20)
+    assert ttq.time_to_target(rows, 10.0) == (None, None)
+    assert ttq.time_to_target([], 15.0) == (None, None)
+
+
+def test_one_epoch_on_digits_is_scored_and_timed(tmp_path, capsys):
+    ttq = load_script()
+    out = tmp_path / "ttq.json"
+    argv = [
+        "--dataset", "digits", "--epochs", "1", "--n", "128",
+        "--target", "1e9", "--json", str(out),
+    ]  # fmt: skip
+    assert ttq.main(argv) == 0
+    result = json.loads(out.read_text())
+    (row,) = result["evaluations"]
+    assert row["epoch"] == 1 and row["generator_steps"] == 1797 // 64
+    assert 0 < row["train_minutes"] < 5
+    assert row["fid"] > 0
+    assert result["minutes_to_target"] == row["train_minutes"]
+    assert result["final_fid"] == row["fid"]
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == f"minutes_to_target={row['train_minutes']}"
+    assert lines[-1] == f"final_fid={row['fid']}"
