@@ -192,6 +192,10 @@ class TwoPlayerModel(keras.Model):
                 if key in _PASSED_COMPILE_ARGS
             },
         }
+        if not scale:
+            # `kwargs` always says False to Keras (see configure_loss_scaling);
+            # only the user's choice is worth saving.
+            self._gan_compile_config["auto_scale_loss"] = False
 
     def get_compile_config(self):
         return getattr(self, "_gan_compile_config", None)

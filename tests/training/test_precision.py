@@ -189,11 +189,15 @@ def test_no_loss_scaling_without_float16(policy):
 
 
 @pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
-def test_auto_scale_loss_false_turns_loss_scaling_off(policy):
+def test_auto_scale_loss_false_turns_loss_scaling_off(policy, tmp_path):
     model = build("DCGAN")
     model.compile(auto_scale_loss=False)
     assert isinstance(model.optimizer, keras_gans.OptimizerGroup)
     assert not isinstance(model.d_optimizer, LSO)
+    assert model.get_compile_config()["auto_scale_loss"] is False
+    restored = helpers.save_and_reload(model, tmp_path)
+    assert not isinstance(restored.d_optimizer, LSO)
+    assert not isinstance(restored.g_optimizer, LSO)
 
 
 def one_sgd_step(name, d_scale=None, g_scale=None):
