@@ -3,10 +3,21 @@ import os
 import subprocess
 import sys
 
+import keras
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+
+# tf.distribute is TensorFlow's: the check runs in a KERAS_BACKEND=tensorflow
+# child process whatever the session's backend, so the JAX and torch sessions
+# would only repeat the same check (JAX's own multi-device path is
+# test_data_parallel.py; torch has no multi-device fit).
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="MirroredStrategy is TensorFlow-only; checked once, in the "
+    "TensorFlow test session",
+)
 
 
 @pytest.fixture(scope="module")
