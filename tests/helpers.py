@@ -4,8 +4,20 @@ import os
 
 import keras
 import numpy as np
+import pytest
 
 import keras_gans
+
+# Exporting from JAX or torch saves a .keras file and converts it in a
+# TensorFlow child process (LiteRT needs TensorFlow): seconds per export.
+# There one representative per artifact kind exports (tests/models/
+# test_dcgan.py, tests/export/, the mixed-precision DCGAN); every variant
+# exports on TensorFlow.
+export_on_tensorflow_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="variant export checked on TensorFlow; one representative per "
+    "artifact kind exports through the TensorFlow child on this backend",
+)
 
 
 def to_numpy(value):

@@ -39,16 +39,29 @@ jax_env=(
   "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=-1"
 )
 
+# The CI budget is 30 minutes for the three sessions on 2 cores: each
+# session prints its 20 slowest tests, and the run ends with the wall time
+# of each (keep the README's table current).
 status=0
+summary=()
+run_start=${SECONDS}
 for backend in "${backends[@]}"; do
   echo "=== KERAS_BACKEND=${backend}"
   rc=0
+  start=${SECONDS}
   extra_env=()
   [ "${backend}" != jax ] || extra_env=("${jax_env[@]}")
   env "${extra_env[@]}" KERAS_BACKEND="${backend}" python -m pytest -q -p no:benchmark \
-    -n "${workers}" tests || rc=$?
+    -n "${workers}" --durations=20 tests || rc=$?
   # pytest's 5 means "no tests collected": a broken suite, not a pass.
   [ "${rc}" -eq 0 ] || status=1
+  elapsed=$((SECONDS - start))
   echo "=== KERAS_BACKEND=${backend}: pytest exit ${rc}"
+  summary+=("$(printf '%-10s %3dm%02ds  pytest exit %d' "${backend}" \
+    $((elapsed / 60)) $((elapsed % 60)) "${rc}")")
 done
+total=$((SECONDS - run_start))
+echo "=== wall time per backend (budget: 30 minutes for all three)"
+printf '%s\n' "${summary[@]}"
+printf 'total      %3dm%02ds\n' $((total / 60)) $((total % 60))
 exit "${status}"

@@ -165,6 +165,7 @@ def test_sample_invalid_count_fails(keras_path, tmp_path, capsys):
     assert "Received: n=0" in capsys.readouterr().err
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_export_passes_options(monkeypatch, tmp_path, capsys):
     calls = []
 
@@ -203,6 +204,7 @@ def test_export_passes_options(monkeypatch, tmp_path, capsys):
     assert "TFLite max abs error 0.01" in capsys.readouterr().out
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_export_invalid_quantize_is_a_usage_error(capsys):
     assert main(["export", "m.keras", "--out", "o", "--quantize", "int4"]) == 2
     assert "invalid choice: 'int4'" in capsys.readouterr().err
@@ -214,6 +216,7 @@ def test_export_missing_file_fails(tmp_path, capsys):
     assert f"Received: keras_path={missing!r}" in capsys.readouterr().err
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_train_unknown_variant_lists_known(capsys):
     assert main(["train", "no_such_gan", "--epochs", "1"]) == 2
     error = capsys.readouterr().err
@@ -221,6 +224,7 @@ def test_train_unknown_variant_lists_known(capsys):
     assert "Known variants:" in error
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_train_dispatches_to_recipe(monkeypatch):
     calls = []
     recipe = types.ModuleType("keras_gans.recipes.tiny_test_gan")
@@ -231,6 +235,7 @@ def test_train_dispatches_to_recipe(monkeypatch):
     assert calls == [["--epochs", "2", "--data-dir", "d"]]
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_train_returns_recipe_exit_code(monkeypatch):
     recipe = types.ModuleType("keras_gans.recipes.failing_gan")
     recipe.main = lambda argv: 3
@@ -238,16 +243,19 @@ def test_train_returns_recipe_exit_code(monkeypatch):
     assert main(["train", "failing_gan"]) == 3
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "COMMAND" in capsys.readouterr().err
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_help_exits_zero(capsys):
     assert main(["--help"]) == 0
     assert "train" in capsys.readouterr().out
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_unknown_backend_is_a_usage_error(capsys):
     assert main(["--backend", "numpyy", "train", "dcgan"]) == 2
     assert "invalid choice" in capsys.readouterr().err
@@ -260,6 +268,8 @@ def test_backend_flag_matching_backend_runs_in_process(keras_path, tmp_path):
     assert os.path.isfile(output)
 
 
+# Starts another backend's interpreter: once per CI run is proof.
+@pytest.mark.once
 def test_backend_flag_runs_other_backend(gan, keras_path, tmp_path):
     # Keras is already loaded here, so the CLI re-runs the command in a
     # child process with KERAS_BACKEND set; the .keras file is portable.

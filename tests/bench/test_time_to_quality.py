@@ -4,6 +4,11 @@ import importlib.util
 import json
 import pathlib
 
+import pytest
+
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 SCRIPT = pathlib.Path(__file__).parents[2] / "bench" / "time_to_quality.py"
 
 
@@ -42,5 +47,8 @@ def test_one_epoch_on_digits_is_scored_and_timed(tmp_path, capsys):
     assert result["minutes_to_target"] == row["train_minutes"]
     assert result["final_fid"] == row["fid"]
     lines = capsys.readouterr().out.strip().splitlines()
+    # The evaluation it printed while training is the one it saved.
+    printed = [json.loads(line) for line in lines if line.startswith("{")]
+    assert printed == result["evaluations"]
     assert lines[-2] == f"minutes_to_target={row['train_minutes']}"
     assert lines[-1] == f"final_fid={row['fid']}"

@@ -1,7 +1,6 @@
 """Tests of the `FID` and `KID` callbacks on a tiny DCGAN fit on the digits."""
 
 import glob
-import os
 import re
 
 import keras

@@ -1,20 +1,17 @@
 """Fixtures for the data tests: the shared MNIST files and photo folders."""
 
-import os
 
 import pytest
 from PIL import Image
 
+from tests.conftest import require_shared_mnist
 from tests.data.data_helpers import MNIST_DIR
 
 
 @pytest.fixture(scope="session")
 def shared_mnist_dir():
     """Directory with t10k-{images,labels} of the real MNIST test set."""
-    path = os.path.abspath(MNIST_DIR)
-    if not os.path.isfile(os.path.join(path, "t10k-images-idx3-ubyte.gz")):
-        pytest.skip(f"MNIST IDX files not found at {path} (../shared/data)")
-    return path
+    return require_shared_mnist(MNIST_DIR)
 
 
 @pytest.fixture(scope="session")

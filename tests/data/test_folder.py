@@ -8,6 +8,9 @@ from PIL import Image
 
 from keras_gans import data
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def test_flat_folder_default_shape_is_first_image(flat_folder, photos):
     images = data.load_arrays("folder", data_dir=str(flat_folder))

@@ -23,6 +23,9 @@ from PIL import Image
 from keras_gans import data
 from tests.data import data_helpers
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 # A loader that has not returned after this long is taken to hang.
 TIMEOUT_S = 30
 # `FUZZ_EXAMPLES=5000 pytest tests/data/test_loader_fuzzing.py` fuzzes

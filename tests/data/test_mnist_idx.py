@@ -14,6 +14,9 @@ from tests.data.data_helpers import idx_bytes
 from tests.data.data_helpers import make_idx_set
 from tests.data.data_helpers import write_idx
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 # ------------------------------------------------------- real MNIST files
 
 

@@ -15,6 +15,9 @@ from keras_gans.data.transforms import random_jitter
 from tests.data.translation_helpers import noise
 from tests.data.translation_helpers import save_image
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 # Side-by-side files: 12 rows, A = left 12 columns, B = right 12 columns.
 HALF = 12
 

@@ -7,6 +7,9 @@ import pytest
 
 from keras_gans import data
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 BATCH = 64
 # 1,797 digits at batch 64 (remainder dropped).
 STEPS = 1797 // BATCH
@@ -70,7 +73,8 @@ def test_unshuffled_passes_keep_the_file_order():
 
 
 def test_tfds_passes_are_epoch_keyed_too(tmp_path):
-    tfds = pytest.importorskip("tensorflow_datasets")
+    import tensorflow_datasets as tfds
+
     with tfds.testing.mock_data(num_examples=40, data_dir=str(tmp_path)):
 
         def passes(initial_epoch):

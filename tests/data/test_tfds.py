@@ -8,12 +8,15 @@ network.
 import numpy as np
 import pytest
 import tensorflow as tf
+import tensorflow_datasets as tfds
 
 from keras_gans import data
 from keras_gans.data.transforms import fit_array_images
 from keras_gans.data.transforms import fit_image_tensor
 
-tfds = pytest.importorskip("tensorflow_datasets")
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 
 @pytest.fixture

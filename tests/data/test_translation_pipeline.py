@@ -6,11 +6,14 @@ epoch k sees the batches of an uninterrupted run."""
 import keras
 import numpy as np
 import pytest
+import tensorflow_datasets as tfds
 
 from keras_gans import data
 from tests.data.translation_helpers import save_image
 
-tfds = pytest.importorskip("tensorflow_datasets")
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 EDGES = dict(image_size=16, batch_size=64, seed=0)
 # 1,438 digit pairs at batch 64.

@@ -7,6 +7,9 @@ from PIL import Image
 from keras_gans import data
 from keras_gans.data import translation_tasks as tasks
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def _rows(images):
     """The set of images as hashable byte strings."""

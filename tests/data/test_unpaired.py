@@ -4,13 +4,16 @@ import re
 
 import numpy as np
 import pytest
+import tensorflow_datasets as tfds
 
 from keras_gans import data
 from keras_gans.data import unpaired
 from tests.data.translation_helpers import noise
 from tests.data.translation_helpers import save_image
 
-tfds = pytest.importorskip("tensorflow_datasets")
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 
 def _constant_domains(root, split, count_a, count_b):

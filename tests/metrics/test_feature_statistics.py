@@ -5,6 +5,9 @@ import pytest
 
 from keras_gans.metrics import FeatureStatistics
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def test_streaming_equals_one_shot():
     rng = np.random.default_rng(0)

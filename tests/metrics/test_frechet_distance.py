@@ -8,6 +8,9 @@ import pytest
 from keras_gans.metrics import FeatureStatistics
 from keras_gans.metrics import frechet_distance
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 # The package exports the function under the module's name.
 frechet_module = importlib.import_module("keras_gans.metrics.frechet_distance")
 

@@ -8,6 +8,9 @@ from scipy.stats import entropy
 
 from keras_gans.metrics import inception_score
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def reference_score(p, splits):
     """The original formula, KL per sample with scipy, one split at a time."""

@@ -4,6 +4,9 @@ import pytest
 from keras_gans.metrics import kernel_distance
 from keras_gans.metrics import precision_recall
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def _mmd2_by_loops(x, y):
     """Unbiased MMD² with k(a, b) = (a·b/d + 1)^3, written out plainly."""

@@ -20,18 +20,6 @@ def test_generate_shape_range_and_seed():
     variant_checks.check_generate(helpers.tiny_gan())
 
 
-def test_fit_moves_both_networks_and_batchnorm():
-    model = helpers.tiny_gan()
-    model.compile()
-    variant_checks.check_fit_updates(model)
-
-
-def test_save_load_restores_and_resumes_exactly(tmp_path):
-    model = helpers.tiny_gan(image_shape=(8, 8, 3))
-    model.compile(d_optimizer="rmsprop")
-    variant_checks.check_roundtrip_resumes(model, tmp_path)
-
-
 @pytest.mark.parametrize(
     "kwargs, match",
     [
@@ -44,8 +32,3 @@ def test_invalid_arguments_raise_naming_them(kwargs, match):
     with pytest.raises(ValueError, match=match):
         keras_gans.GAN(**kwargs)
 
-
-def test_fit_save_reload_and_export_agree(tmp_path):
-    model = helpers.tiny_gan()
-    model.compile()
-    variant_checks.check_lifecycle(model, tmp_path)

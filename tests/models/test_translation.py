@@ -8,8 +8,6 @@ import keras_gans
 from tests.helpers import TINY_TRANSLATOR
 from tests.helpers import iterations
 from tests.helpers import random_images
-from tests.helpers import save_and_reload
-from tests.helpers import snapshot
 from tests.helpers import to_numpy
 from tests.helpers import tiny_translator as tiny
 from tests.helpers import translation_pairs as pairs
@@ -152,55 +150,6 @@ def test_paper_defaults():
     assert (discogan.reconstruction, discogan.pool_size) == ("mse", 0)
     assert discogan.identity_weight == 0.0
     assert discogan.gan_loss.name == "non_saturating"
-
-
-@pytest.mark.parametrize(
-    "cls", [keras_gans.Pix2Pix, keras_gans.CycleGAN, keras_gans.DiscoGAN]
-)
-def test_fit_moves_every_network_and_counts_steps(cls):
-    model = tiny(cls)
-    model.compile()
-    networks = [getattr(model, key) for key in model.network_keys]
-    before = [snapshot(n.trainable_variables) for n in networks]
-    a, b = pairs(8)
-    history = model.fit(a, b, batch_size=4, epochs=1, shuffle=False, verbose=0)
-    for network, old in zip(networks, before):
-        changed = [
-            not np.allclose(o, n)
-            for o, n in zip(old, snapshot(network.trainable_variables))
-        ]
-        assert any(changed), f"{network.name} did not train"
-    assert iterations(model.g_optimizer) == 2
-    assert iterations(model.d_optimizer) == 2
-    for key in model.tracked_metric_names():
-        assert np.isfinite(history.history[key][-1]), key
-
-
-@pytest.mark.parametrize("cls", [keras_gans.Pix2Pix, keras_gans.CycleGAN])
-def test_save_load_resumes_exactly(cls, tmp_path):
-    """A reloaded model continues exactly like the one that kept going:
-    weights, both optimizers, seed states and image pools are saved."""
-    model = tiny(cls)
-    model.compile()
-    a, b = pairs(8)
-    fit = dict(batch_size=4, epochs=1, shuffle=False, verbose=0)
-    model.fit(a, b, **fit)
-    restored = save_and_reload(model, tmp_path)
-    assert iterations(restored.g_optimizer) == 2
-    if cls is keras_gans.CycleGAN:
-        np.testing.assert_array_equal(
-            to_numpy(restored.pool_b.images), to_numpy(model.pool_b.images)
-        )
-        assert int(to_numpy(restored.pool_b.count)) == 4
-    model.fit(a, b, **fit)
-    restored.fit(a, b, **fit)
-    for original, copy in zip(model.weights, restored.weights):
-        np.testing.assert_allclose(
-            to_numpy(copy), to_numpy(original), atol=1e-6, err_msg=original.path
-        )
-    np.testing.assert_allclose(
-        restored.translate(a), model.translate(a), atol=1e-6
-    )
 
 
 def test_image_pool_feeds_the_discriminator():

@@ -74,17 +74,21 @@ def test_resume_continues_from_the_last_checkpoint(trained):
     assert np.all(np.abs(generated) <= 1.0)
 
 
+@pytest.mark.once  # argument checking: backend-independent
 def test_unknown_dataset_fails_with_the_known_names(tmp_path):
     with pytest.raises(ValueError, match="'digits', 'mnist-idx', 'folder'"):
         dcgan.main(["--dataset", "no_such_dataset_xyz", "--run-dir", str(tmp_path)])
 
 
+@pytest.mark.once  # argument parsing: backend-independent
 def test_bad_image_shape_flag_is_a_usage_error():
     with pytest.raises(SystemExit) as stop:
         dcgan.main(["--image-shape", "28x28"])
     assert stop.value.code == 2
 
 
+# Starts another backend's interpreter: once per CI run is proof.
+@pytest.mark.once
 def test_cli_train_runs_the_recipe_on_another_backend(tmp_path):
     """`keras-gans train dcgan --backend X` relaunches under backend X."""
     from keras_gans.cli import main

@@ -63,6 +63,7 @@ def test_save_load_restores_the_ema_weights(tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
+@helpers.export_on_tensorflow_only
 def test_export_ships_the_ema_generator(tmp_path):
     model = _ema_model()
     helpers.fit_steps(model, 2)

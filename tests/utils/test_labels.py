@@ -7,6 +7,9 @@ from keras_gans.utils.labels import check_labels
 from keras_gans.utils.labels import check_num_classes
 from keras_gans.utils.labels import default_labels
 
+# Backend-independent: runs in one backend's session (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 def test_default_labels_are_balanced_ascending_blocks():
     np.testing.assert_array_equal(default_labels(6, 3), [0, 0, 1, 1, 2, 2])
