@@ -19,6 +19,18 @@ export_on_tensorflow_only = pytest.mark.skipif(
     "artifact kind exports through the TensorFlow child on this backend",
 )
 
+# The translation recipes share one runner (flags, strategy, dtype policy,
+# checkpoints, resume, export); only the model they fit differs, and every
+# model fits, resumes and exports on every backend in the model tests.
+# So every recipe runs end to end on TensorFlow, and CycleGAN's (two
+# directions, image pools, SIGKILL + resume) represents them on JAX and
+# torch, where each recipe run costs tens of seconds of compilation.
+recipe_on_tensorflow_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="recipe checked on TensorFlow; the CycleGAN recipe represents "
+    "the shared translation runner on this backend",
+)
+
 
 def to_numpy(value):
     return np.array(keras.ops.convert_to_numpy(value))

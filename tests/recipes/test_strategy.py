@@ -127,6 +127,7 @@ def test_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
     assert abs(images).max() <= 1.0
 
 
+@helpers.recipe_on_tensorflow_only
 def test_translation_recipe_trains_with_strategy_and_mixed_bfloat16(tmp_path):
     from keras_gans.recipes import pix2pix
 

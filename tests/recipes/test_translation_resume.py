@@ -104,6 +104,7 @@ def _main_with(build_model, argv):
         )
 
 
+@helpers.recipe_on_tensorflow_only
 def test_pix2pix_resumed_from_a_checkpoint_ends_like_the_full_run(tmp_path):
     # The paired side: dropout masks (seed states) and the epoch-keyed pair
     # order and crops. In-process; the SIGKILL test above covers the kill.
