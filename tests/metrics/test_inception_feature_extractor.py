@@ -2,6 +2,11 @@
 
 The reference weights cannot be downloaded here; random weights saved by
 Keras exercise the same loading, resizing and feature paths.
+
+Only the features and probabilities (the network run on this backend) are
+checked in every backend's session; the weight-file bookkeeping (metadata,
+top detection, errors, spec strings) is the same code on every backend and
+runs once (`once`): each InceptionV3 build costs seconds, tens on JAX.
 """
 
 import hashlib
@@ -60,6 +65,7 @@ def test_pool_features_and_probabilities_of_small_gray_images(inception):
     np.testing.assert_allclose(features, expected, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.once  # the extractor's bookkeeping, see the module docstring
 def test_metadata_names_the_weights(inception, weight_files):
     with open(weight_files["top"], "rb") as handle:
         sha256 = hashlib.sha256(handle.read()).hexdigest()
@@ -70,6 +76,7 @@ def test_metadata_names_the_weights(inception, weight_files):
     assert "antialiased" in described["resizing"]
 
 
+@pytest.mark.once  # the extractor's bookkeeping, see the module docstring
 def test_weights_without_classifier_are_detected(weight_files):
     extractor = InceptionFeatureExtractor(weight_files["notop"])
     assert extractor.metadata["include_top"] is False
@@ -77,6 +84,7 @@ def test_weights_without_classifier_are_detected(weight_files):
     assert extractor.features(gray_images(2)).shape == (2, 2048)
 
 
+@pytest.mark.once  # the extractor's bookkeeping, see the module docstring
 @pytest.mark.parametrize(
     "name, kwargs", [("other", {}), ("notop", {"include_top": True})]
 )
@@ -87,6 +95,7 @@ def test_weights_of_another_network_raise(weight_files, name, kwargs):
         InceptionFeatureExtractor(weight_files[name], **kwargs)
 
 
+@pytest.mark.once  # the extractor's bookkeeping, see the module docstring
 def test_specs_resolve_to_inception(weight_files):
     for spec in (f"inception:{weight_files['notop']}", weight_files["notop"]):
         assert isinstance(get_feature_extractor(spec), InceptionFeatureExtractor)

@@ -134,28 +134,34 @@ for _name in ("SNGAN", "SAGAN"):
         ),
     )
 
+# The conditional configs (tests/models/test_conditional.py uses them too).
 CONDITIONAL = {
-    "CGAN": (keras_gans.CGAN, {}),
+    "cgan": (keras_gans.CGAN, {}),
     # The options together: projection D, conditional BatchNorm in G,
     # one-hot codes and uniform fake labels.
-    "CGAN-projection": (
+    "cgan_projection": (
         keras_gans.CGAN,
         dict(
             d_conditioning="projection",
             g_conditional_batchnorm=True,
             label_encoding="one_hot",
             fake_labels="uniform",
-            ema_decay=0.9,
         ),
     ),
-    "ACGAN": (keras_gans.ACGAN, dict(g_conditional_batchnorm=True,
-                                     ema_decay=0.9)),
+    "acgan": (keras_gans.ACGAN, {}),
 }
-for _name, (_cls, _options) in CONDITIONAL.items():
+# The registry adds an EMA generator (and conditional BatchNorm to ACGAN's
+# G) so that resume and export cover them with labels too.
+for _name, _extra in (
+    ("CGAN", {}),
+    ("CGAN-projection", dict(ema_decay=0.9)),
+    ("ACGAN", dict(g_conditional_batchnorm=True, ema_decay=0.9)),
+):
+    _cls, _options = CONDITIONAL[_name.lower().replace("-", "_")]
     register(
         _name,
         TinyConfig(
-            lambda _cls=_cls, _options=_options: _compiled(
+            lambda _cls=_cls, _options={**_options, **_extra}: _compiled(
                 helpers.tiny_conditional(_cls, **_options)
             ),
             # A frozen one-hot table is a constant by design.

@@ -7,23 +7,10 @@ import pytest
 import keras_gans
 from keras_gans.layers import ConditionalBatchNormalization
 from tests import helpers
+from tests.models import contract
 from tests.models import variant_checks
 
-CONFIGS = {
-    "cgan": (keras_gans.CGAN, {}),
-    # The options together: projection D, conditional BatchNorm in G,
-    # one-hot codes and uniform fake labels.
-    "cgan_projection": (
-        keras_gans.CGAN,
-        dict(
-            d_conditioning="projection",
-            g_conditional_batchnorm=True,
-            label_encoding="one_hot",
-            fake_labels="uniform",
-        ),
-    ),
-    "acgan": (keras_gans.ACGAN, {}),
-}
+CONFIGS = contract.CONDITIONAL
 
 
 def _tiny(name, **overrides):

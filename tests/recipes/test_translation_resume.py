@@ -23,7 +23,7 @@ from tests.conftest import one_torch_thread
 from tests.recipes import recipe_processes as processes
 
 EPOCHS = 2
-BATCH = 8
+BATCH = 16  # ~44 steps an epoch: enough to be killed mid-epoch
 POOL_SIZE = 4
 CYCLEGAN = [
     "--image-size", "16,16", "--filters", "4", "--num-blocks", "1",
