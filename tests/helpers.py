@@ -20,15 +20,17 @@ export_on_tensorflow_only = pytest.mark.skipif(
 )
 
 # The translation recipes share one runner (flags, strategy, dtype policy,
-# checkpoints, resume, export); only the model they fit differs, and every
-# model fits, resumes and exports on every backend in the model tests.
-# So every recipe runs end to end on TensorFlow, and CycleGAN's (two
-# directions, image pools, SIGKILL + resume) represents them on JAX and
-# torch, where each recipe run costs tens of seconds of compilation.
+# checkpoints, resume, scoring, export); only the model they fit differs,
+# and every model fits, resumes and exports on every backend in the model
+# tests. So every recipe test runs on TensorFlow, and on JAX and torch,
+# where each recipe run costs tens of seconds of compilation, the runner's
+# two modes are represented once each: paired by Pix2Pix end to end
+# (train, score, export), unpaired by CycleGAN's SIGKILL + resume.
 recipe_on_tensorflow_only = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
-    reason="recipe checked on TensorFlow; the CycleGAN recipe represents "
-    "the shared translation runner on this backend",
+    reason="recipe checked on TensorFlow; Pix2Pix (end to end) and "
+    "CycleGAN (SIGKILL + resume) represent the shared translation runner "
+    "on this backend",
 )
 
 
