@@ -1,4 +1,5 @@
 import contextlib
+import itertools
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -62,17 +63,14 @@ def mnist_dir():
 # `free_memory=False`. A full collection every this many tests keeps the
 # workers' memory flat.
 COLLECT_EVERY = 40
-_tests_since_collect = [0]
+_finished_tests = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
 def _clear_session():
     keras.utils.set_random_seed(1234)
     yield
-    _tests_since_collect[0] += 1
-    collect = _tests_since_collect[0] >= COLLECT_EVERY
-    if collect:
-        _tests_since_collect[0] = 0
+    collect = next(_finished_tests) % COLLECT_EVERY == 0
     keras.backend.clear_session(free_memory=collect)
 
 

@@ -8,15 +8,22 @@ import pytest
 
 import keras_gans
 
+
+def tensorflow_only(reason):
+    """Skips the test off the TensorFlow session, saying `reason`."""
+    return pytest.mark.skipif(
+        keras.backend.backend() != "tensorflow", reason=reason
+    )
+
+
 # Exporting from JAX or torch saves a .keras file and converts it in a
 # TensorFlow child process (LiteRT needs TensorFlow): seconds per export.
 # There one representative per artifact kind exports (tests/models/
 # test_dcgan.py, tests/export/, the mixed-precision DCGAN); every variant
 # exports on TensorFlow.
-export_on_tensorflow_only = pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="variant export checked on TensorFlow; one representative per "
-    "artifact kind exports through the TensorFlow child on this backend",
+export_on_tensorflow_only = tensorflow_only(
+    "variant export checked on TensorFlow; one representative per "
+    "artifact kind exports through the TensorFlow child on this backend"
 )
 
 # The translation recipes share one runner (flags, strategy, dtype policy,
@@ -26,11 +33,10 @@ export_on_tensorflow_only = pytest.mark.skipif(
 # where each recipe run costs tens of seconds of compilation, the runner's
 # two modes are represented once each: paired by Pix2Pix end to end
 # (train, score, export), unpaired by CycleGAN's SIGKILL + resume.
-recipe_on_tensorflow_only = pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="recipe checked on TensorFlow; Pix2Pix (end to end) and "
-    "CycleGAN (SIGKILL + resume) represent the shared translation runner "
-    "on this backend",
+recipe_on_tensorflow_only = tensorflow_only(
+    "recipe checked on TensorFlow; Pix2Pix (end to end) and CycleGAN "
+    "(SIGKILL + resume) represent the shared translation runner on this "
+    "backend"
 )
 
 

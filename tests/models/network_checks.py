@@ -5,7 +5,6 @@ import os
 
 import keras
 import numpy as np
-import pytest
 
 from tests import helpers
 
@@ -14,10 +13,9 @@ BACKEND = keras.backend.backend()
 # raises, on torch it needs static shapes); networks trained on JAX or
 # torch are exported by reloading their backend-portable `.keras` file
 # under TensorFlow, so the round-trip tests cover the other backends.
-tensorflow_only = pytest.mark.skipif(
-    BACKEND != "tensorflow",
-    reason="Keras' LiteRT export needs the TensorFlow backend; other "
-    "backends export through a reloaded .keras file (round-trip tests).",
+tensorflow_only = helpers.tensorflow_only(
+    "Keras' LiteRT export needs the TensorFlow backend; other backends "
+    "export through a reloaded .keras file (round-trip tests)."
 )
 
 
