@@ -73,6 +73,23 @@ def _non_finite_state(model, logs=None):
     return None
 
 
+def _progress(model):
+    """The stage and step counts of a keras-gans model (for `latest.json`).
+
+    The `.keras` file holds them too (the stage in the config, the counts
+    in variables); the record lets a person or a scheduler see where a
+    run stands without loading it.
+    """
+    if not hasattr(model, "stage_step"):
+        return {}
+    return {
+        "stage": int(model.stage),
+        "stage_name": model.stage_name,
+        "stage_step": int(keras.ops.convert_to_numpy(model.stage_step)),
+        "step": int(keras.ops.convert_to_numpy(model.step_counter)),
+    }
+
+
 class TrainingCheckpoint(keras.callbacks.Callback):
     """Saves the whole GAN as `.keras` every k epochs, for `--resume`.
 
@@ -80,8 +97,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     optimizers (slots, iteration counts, hence the position of learning
     rate schedules), the EMA generator, the adaptive augmentation
     probability and any other state variable of the model, the seed
-    generator states and the compile configuration; `latest.json` records
-    the epoch. `restore()` followed by `fit(..., initial_epoch=epoch)`
+    generator states, the compile configuration and the training stage
+    with the steps done in it; `latest.json` records the epoch (and, for
+    keras-gans models, the stage, its name and the step counts). `restore()` followed by `fit(..., initial_epoch=epoch)`
     continues training where it stopped (with `keras_gans.data.load(...,
     initial_epoch=epoch)` the data order is also the uninterrupted one).
 
@@ -173,7 +191,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         os.replace(tmp, path)
         _write_json_atomically(
             os.path.join(self.directory, _LATEST),
-            {"epoch": int(epoch), "path": name},
+            {"epoch": int(epoch), "path": name, **_progress(model)},
         )
         self._prune()
         return path

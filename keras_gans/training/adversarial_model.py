@@ -4,9 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.regularizers import WeightClip
-from keras_gans.regularizers import gradient_penalty
-from keras_gans.regularizers import r1_penalty
+from keras_gans.regularizers.weight_clip import WeightClip
+from keras_gans.training.ema import EMA
 from keras_gans.training.phase import Phase
 from keras_gans.training.two_player_model import TwoPlayerModel
 from keras_gans.utils import data_checks
@@ -32,6 +31,73 @@ def _check_ema_decay(ema_decay):
             + format_received(ema_decay=ema_decay)
         )
     return float(ema_decay)
+
+
+def _resolve_ema(ema, ema_decay):
+    """The `EMA` object of `ema=` or of the `ema_decay=` shortcut."""
+    ema_decay = _check_ema_decay(ema_decay)
+    if isinstance(ema, dict):
+        ema = keras.saving.deserialize_keras_object(ema)
+    if ema is not None and not isinstance(ema, EMA):
+        raise ValueError(
+            "`ema` must be None or a keras_gans.EMA, e.g. EMA(decay=0.999). "
+            + format_received(ema=ema)
+        )
+    if ema is not None and ema_decay is not None:
+        raise ValueError(
+            "Give `ema` or its shortcut `ema_decay`, not both. "
+            + format_received(ema=ema, ema_decay=ema_decay)
+        )
+    if ema_decay is not None:
+        return EMA(decay=ema_decay)
+    return ema
+
+
+def _resolve_penalties(name, penalties, player):
+    """A list of `Penalty` objects of `player` (configs are deserialized)."""
+    from keras_gans.regularizers.penalty import Penalty
+
+    if penalties is None:
+        return []
+    if not isinstance(penalties, (list, tuple)):
+        penalties = [penalties]
+    resolved = []
+    for penalty in penalties:
+        if isinstance(penalty, dict):
+            penalty = keras.saving.deserialize_keras_object(penalty)
+        if not isinstance(penalty, Penalty) or penalty.player != player:
+            raise ValueError(
+                f"`{name}` must be a list of {player} penalties "
+                "(keras_gans.regularizers: GradientPenalty, R1 for the "
+                "discriminator; PathLength for the generator). "
+                + format_received(**{name: penalty})
+            )
+        resolved.append(penalty)
+    return resolved
+
+
+def _shortcut_penalties(gp_weight, r1_gamma, r1_interval):
+    """The penalties of the `gp_weight` and `r1_gamma` shortcuts."""
+    from keras_gans.regularizers.gradient_penalty import GradientPenalty
+    from keras_gans.regularizers.r1 import R1
+
+    penalties = []
+    if gp_weight:
+        penalties.append(GradientPenalty(gp_weight))
+    if r1_gamma:
+        penalties.append(R1(gamma=r1_gamma, interval=r1_interval))
+    return penalties
+
+
+def _check_unique_names(penalties):
+    names = [penalty.name for penalty in penalties]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(
+            "Each penalty logs under its name, which must be unique: pass "
+            "name=... to tell them apart. "
+            + format_received(duplicate_names=duplicates)
+        )
 
 
 def _check_non_negative(name, value):
@@ -104,21 +170,18 @@ class AdversarialModel(TwoPlayerModel):
         latent_dim: size of the latent vector.
         d_steps: discriminator updates per generator update (n_critic).
         seed: seed of the model's latent-noise `SeedGenerator`.
-        ema_decay: if set (in (0, 1), e.g. 0.999), keep `ema_generator`, an
-            exponential moving average of the generator's weights updated
-            after every step; `generate()`, `SampleGrid` and export then use
-            it. Averaging smooths the oscillations of adversarial training
-            and usually gives cleaner samples. BatchNorm statistics are
-            copied, not averaged.
-        gp_weight: weight λ of the WGAN-GP gradient penalty on random
-            real/fake interpolates (10 in the paper); 0 disables it. Needs
-            a critic without BatchNorm.
-        r1_gamma: weight γ of the R1 penalty on real images, added as
-            `γ/2 * mean ||∇D(x)||²`; 0 disables it.
-        r1_interval: compute R1 only every k-th discriminator step, scaled
-            by k (lazy regularization, StyleGAN2).
+        ema_decay: shortcut for `ema=keras_gans.EMA(decay=ema_decay)`.
+        gp_weight: shortcut for `d_penalties=[GradientPenalty(gp_weight)]`
+            (WGAN-GP, 10 in the paper); 0 adds nothing. Needs a critic
+            without BatchNorm.
+        r1_gamma: shortcut for `d_penalties=[R1(r1_gamma, r1_interval)]`;
+            0 adds nothing.
+        r1_interval: the shortcut R1's interval (lazy regularization,
+            StyleGAN2: a discriminator phase of its own every k steps,
+            weighted by k).
         clip_value: clip every discriminator weight to
-            `[-clip_value, clip_value]` after each update (original WGAN).
+            `[-clip_value, clip_value]` after each update (original WGAN),
+            a `keras_gans.regularizers.WeightClip` constraint on each.
         augment: differentiable augmentation applied to real and fake
             images before D in both players' losses: a
             `keras_gans.layers.DiffAugment` (adaptive when it has a
@@ -134,6 +197,16 @@ class AdversarialModel(TwoPlayerModel):
             uniform random classes from the model's seed generator (a
             different slice per replica, like the latents), as in the
             ACGAN paper; useful when the data's classes are imbalanced.
+        d_penalties: list of discriminator penalties
+            (`keras_gans.regularizers.GradientPenalty`, `R1`), each added
+            to the discriminator's loss (or, when lazy, in a phase of its
+            own) and logged under its name.
+        g_penalties: list of generator penalties (`PathLength`).
+        ema: a `keras_gans.EMA`: keep `ema_generator`, a moving average of
+            the generator's weights updated after every step;
+            `generate()`, `SampleGrid` and export then use it. Averaging
+            smooths the oscillations of adversarial training and usually
+            gives cleaner samples. BatchNorm statistics are copied.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -163,6 +236,9 @@ class AdversarialModel(TwoPlayerModel):
         augment=None,
         num_classes=None,
         fake_labels="real",
+        d_penalties=None,
+        g_penalties=None,
+        ema=None,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -172,10 +248,22 @@ class AdversarialModel(TwoPlayerModel):
         )
         self.latent_dim = check_positive_int("latent_dim", latent_dim)
         self.d_steps = check_positive_int("d_steps", d_steps)
-        self.ema_decay = _check_ema_decay(ema_decay)
+        self.ema = _resolve_ema(ema, ema_decay)
+        self._ema_shortcut = ema_decay is not None
         self.gp_weight = _check_non_negative("gp_weight", gp_weight)
         self.r1_gamma = _check_non_negative("r1_gamma", r1_gamma)
         self.r1_interval = check_positive_int("r1_interval", r1_interval)
+        # The objects given (saved in the config) and all, shortcuts'
+        # included (trained).
+        self._given_penalties = (
+            _resolve_penalties("d_penalties", d_penalties, "discriminator"),
+            _resolve_penalties("g_penalties", g_penalties, "generator"),
+        )
+        self.d_penalties = self._given_penalties[0] + _shortcut_penalties(
+            self.gp_weight, self.r1_gamma, self.r1_interval
+        )
+        self.g_penalties = list(self._given_penalties[1])
+        _check_unique_names(self.d_penalties + self.g_penalties)
         # WeightClip validates the bound (positive number) with a clear error.
         self.clip_value = (
             None if clip_value is None else WeightClip(clip_value).clip_value
@@ -193,7 +281,7 @@ class AdversarialModel(TwoPlayerModel):
             for variable in discriminator.trainable_variables:
                 variable.constraint = clip
         self.ema_generator = None
-        if self.ema_decay is not None:
+        if self.ema is not None:
             self.ema_generator = _frozen_copy(generator, "ema_generator")
         self._create_trackers()
         self.build((None, self.latent_dim))
@@ -204,6 +292,11 @@ class AdversarialModel(TwoPlayerModel):
     def image_shape(self):
         """`(H, W, C)` of the generator's output."""
         return tuple(int(d) for d in self.generator.output_shape[1:])
+
+    @property
+    def ema_decay(self):
+        """The EMA's fixed decay, or `None` (no EMA, or a half-life one)."""
+        return None if self.ema is None else self.ema.decay
 
     @property
     def sampling_generator(self):
@@ -327,35 +420,74 @@ class AdversarialModel(TwoPlayerModel):
     def tracked_metric_names(self):
         """Names of the `Mean` trackers; each is a logged key.
 
-        `gp` and `r1` (unweighted penalties) and `aug_p` (the adaptive
-        augmentation probability) are logged when enabled.
+        Each penalty's unweighted value (`gp`, `r1`, `pl`) and `aug_p` (the
+        adaptive augmentation probability) are logged when enabled.
         """
         names = ["d_loss", "g_loss", "d_real", "d_fake"]
-        if self.gp_weight:
-            names.append("gp")
-        if self.r1_gamma:
-            names.append("r1")
+        names.extend(p.name for p in self.d_penalties + self.g_penalties)
         if self.augment is not None and self.augment.target is not None:
             names.append("aug_p")
         return tuple(names)
 
     def train_phases(self):
-        """The adversarial updates of one `train_step`, in order."""
-        return [
+        """The adversarial updates of one `train_step`, in order.
+
+        The discriminator's `d_steps` updates each draw fresh fakes (WGAN's
+        critic is trained towards optimality on new samples), and the
+        generator's update draws its own (the Keras DCGAN example's step),
+        so nothing is shared between them. Lazy penalties follow their
+        player's phase, in phases of their own.
+        """
+        phases = [
             Phase(
                 "discriminator",
                 (self.discriminator,),
                 "discriminator",
                 self.discriminator_loss,
                 repeats=self.d_steps,
-            ),
+            )
+        ]
+        phases += self._lazy_phases(self.d_penalties, self.d_steps)
+        phases.append(
             Phase(
                 "generator",
                 (self.generator,),
                 "generator",
                 self.generator_loss,
-            ),
+            )
+        )
+        return phases + self._lazy_phases(self.g_penalties, 1)
+
+    def _lazy_phases(self, penalties, repeats):
+        return [
+            Phase(
+                f"{penalty.player}_{penalty.name}",
+                (getattr(self, penalty.player),),
+                penalty.player,
+                self._lazy_penalty_loss(penalty),
+                repeats=repeats,
+                interval=penalty.interval,
+            )
+            for penalty in penalties
+            if penalty.lazy
         ]
+
+    def _lazy_penalty_loss(self, penalty):
+        def loss(images, labels):
+            fake_labels = self.sample_fake_labels(labels)
+            fakes = None
+            if penalty.needs_fakes or penalty.player == "generator":
+                fakes = self.generate_batch(ops.shape(images)[0], fake_labels)
+                fakes = self.augment_images(ops.stop_gradient(fakes))
+            return penalty.loss(
+                self, self.augment_images(images), fakes, labels,
+                self._penalty_tracker(penalty),
+            )
+
+        return loss
+
+    def _penalty_tracker(self, penalty):
+        return getattr(self, f"{penalty.name}_tracker")
 
     def sample_latents(self, batch_size):
         """Training latents drawn from the model's seed generator.
@@ -469,50 +601,45 @@ class AdversarialModel(TwoPlayerModel):
         return loss
 
     def discriminator_penalty(self, real_inputs, fake_inputs, labels):
-        """Weighted GP + R1 terms of the D loss (0 when both are off)."""
+        """The weighted non-lazy `d_penalties` (0 when there are none)."""
         penalty = ops.zeros((), dtype="float32")
-
-        def wrap(x):
-            return self.discriminator_inputs(x, labels)
-
-        if self.gp_weight:
-            gp = gradient_penalty(
-                self._driver.input_gradients,
-                self.discriminator,
-                real_inputs,
-                fake_inputs,
-                self.seed_generator,
-                wrap,
-            )
-            self.gp_tracker.update_state(gp)
-            penalty = penalty + self.gp_weight * gp
-        if self.r1_gamma:
-            penalty = penalty + self._r1_term(real_inputs, wrap)
+        for term in self.d_penalties:
+            if not term.lazy:
+                penalty = penalty + term.loss(
+                    self, real_inputs, fake_inputs, labels,
+                    self._penalty_tracker(term),
+                )
         return penalty
 
-    def _r1_term(self, real_inputs, wrap):
-        def r1():
-            return r1_penalty(
-                self._driver.input_gradients,
-                self.discriminator,
-                real_inputs,
-                wrap,
-            )
+    def critic_scores(self, images, labels):
+        """The discriminator's scores on `images` in training mode (float32).
 
-        if self.r1_interval == 1:
-            value = r1()
-            self.r1_tracker.update_state(value)
-            return 0.5 * self.r1_gamma * value
-        # Lazy R1: the penalty's gradient is only computed on due steps,
-        # scaled by the interval so its average weight is unchanged.
-        due = ops.equal(
-            ops.mod(self.d_optimizer.iterations, self.r1_interval), 0
-        )
-        value = ops.cond(due, r1, lambda: ops.zeros((), dtype="float32"))
-        self.r1_tracker.update_state(
-            value, sample_weight=ops.cast(due, "float32")
-        )
-        return 0.5 * self.r1_gamma * self.r1_interval * value
+        What input-gradient penalties differentiate: the adversarial
+        output only (not ACGAN's class logits), labels added for
+        conditional discriminators.
+        """
+        scores, _ = self.discriminate(images, labels)
+        return scores
+
+    def path_length_inputs(self, batch_size, labels):
+        """`(latents, synthesize)` for path-length regularization.
+
+        `synthesize(latents)` gives images; `PathLength` differentiates it
+        at `latents`. Here the latents are the generator's input `z`; a
+        style-based model returns its intermediate latents `w` and its
+        synthesis network.
+        """
+        if labels is not None:
+            labels = labels[:batch_size]
+        latents = self.sample_latents(batch_size)
+
+        def synthesize(z):
+            images = self.generator(
+                self.generator_inputs(z, labels), training=True
+            )
+            return ops.cast(images, "float32")
+
+        return latents, synthesize
 
     def generator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
@@ -530,6 +657,11 @@ class AdversarialModel(TwoPlayerModel):
         class_loss = self.generator_class_loss(fake_logits, fake_labels)
         if class_loss is not None:
             loss = loss + class_loss
+        for term in self.g_penalties:
+            if not term.lazy:
+                loss = loss + term.loss(
+                    self, images, fakes, labels, self._penalty_tracker(term)
+                )
         self.g_loss_tracker.update_state(loss)
         return loss
 
@@ -540,14 +672,15 @@ class AdversarialModel(TwoPlayerModel):
         """
         if self.ema_generator is None:
             return
-        decay = self.ema_decay
-        for average, current in zip(
-            self.ema_generator.weights, self.generator.weights
-        ):
-            if current.trainable:
-                average.assign(decay * average + (1.0 - decay) * current)
-            else:
-                average.assign(current)
+        batch_size = ops.shape(self._step_context.batch[0])[0]
+        num_replicas = self._driver.replica_info()[0]
+        batch_size = batch_size * num_replicas
+        self.ema.update(
+            self.ema_generator,
+            self.generator,
+            images_seen=self.step_counter * batch_size,
+            batch_size=batch_size,
+        )
 
     # ------------------------------------------------------------ plumbing
 
@@ -604,7 +737,20 @@ class AdversarialModel(TwoPlayerModel):
             {
                 "latent_dim": self.latent_dim,
                 "d_steps": self.d_steps,
-                "ema_decay": self.ema_decay,
+                "ema_decay": self.ema_decay if self._ema_shortcut else None,
+                "ema": (
+                    None
+                    if self.ema is None or self._ema_shortcut
+                    else keras.saving.serialize_keras_object(self.ema)
+                ),
+                "d_penalties": [
+                    keras.saving.serialize_keras_object(p)
+                    for p in self._given_penalties[0]
+                ],
+                "g_penalties": [
+                    keras.saving.serialize_keras_object(p)
+                    for p in self._given_penalties[1]
+                ],
                 "gp_weight": self.gp_weight,
                 "r1_gamma": self.r1_gamma,
                 "r1_interval": self.r1_interval,

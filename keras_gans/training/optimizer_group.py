@@ -102,12 +102,61 @@ class OptimizerGroup(keras.optimizers.Optimizer):
             )
         self._members[key] = optimizer
 
+    def add_member(self, key, optimizer):
+        """Adds optimizer `key` (a stage that trains new networks).
+
+        Raises:
+            ValueError: if the group already has a member `key`.
+        """
+        if key in self._members:
+            raise ValueError(
+                f"This group already has an optimizer named {key!r}. "
+                + format_received(key=key)
+            )
+        if not isinstance(optimizer, keras.optimizers.Optimizer):
+            optimizer = keras.optimizers.get(optimizer)
+        self._members[key] = optimizer
+
     def build_member(self, key, variables):
         """Creates the slots of member `key` for `variables` (idempotent)."""
         optimizer = self._members[key]
         if not optimizer.built:
             optimizer.build(variables)
         self.built = True
+
+    def save_own_variables(self, store):
+        # Keyed by member: a model whose stages add optimizers, or a file
+        # loaded into a model of another stage, still finds each member's
+        # slots.
+        for key, optimizer in self._members.items():
+            for i, variable in enumerate(optimizer.variables):
+                store[f"{key}:{i}"] = keras.ops.convert_to_numpy(variable)
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if keys and all(key.isdigit() for key in keys):
+            # Files written before members were keyed: one flat list.
+            return super().load_own_variables(store)
+        for key, optimizer in self._members.items():
+            saved = sorted(
+                (k for k in keys if k.rsplit(":", 1)[0] == key),
+                key=lambda k: int(k.rsplit(":", 1)[1]),
+            )
+            if not saved:
+                continue
+            if len(saved) != len(optimizer.variables):
+                if not optimizer.built:
+                    # A member of another stage, not trained by this one.
+                    continue
+                raise ValueError(
+                    f"The saved optimizer {key!r} has {len(saved)} "
+                    f"variables, this model's has "
+                    f"{len(optimizer.variables)}: the file was saved by a "
+                    "model with other networks or another optimizer. "
+                    + format_received(optimizer=key)
+                )
+            for variable, k in zip(optimizer.variables, saved):
+                variable.assign(store[k])
 
     def build(self, var_list):
         # Members are built on their own networks' variables by the model's

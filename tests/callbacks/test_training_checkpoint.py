@@ -30,7 +30,15 @@ def test_keeps_the_newest_checkpoints_and_points_at_the_last(tmp_path):
     files = sorted(os.listdir(tmp_path))
     assert files == ["epoch_0002.keras", "epoch_0003.keras", "latest.json"]
     with open(tmp_path / "latest.json") as f:
-        assert json.load(f) == {"epoch": 3, "path": "epoch_0003.keras"}
+        # 3 epochs of 2 steps (16 images, batch 8) in the only stage.
+        assert json.load(f) == {
+            "epoch": 3,
+            "path": "epoch_0003.keras",
+            "stage": 0,
+            "stage_name": "train",
+            "stage_step": 6,
+            "step": 6,
+        }
     restored, epoch = checkpoint.restore()
     assert epoch == 3
     assert helpers.iterations(restored.g_optimizer) == 6

@@ -184,14 +184,6 @@ def test_config_round_trip(make, attributes):
     )
 
 
-_R1_GAMMA = pytest.mark.xfail(
-    strict=True,
-    reason="R1 validates gamma / 2 as `weight` (the error names weight=, "
-    "with the halved value), multiplies before checking (TypeError for a "
-    "string or None) and accepts gamma=True",
-)
-
-
 @pytest.mark.once
 @pytest.mark.parametrize(
     "make, match",
@@ -210,10 +202,10 @@ _R1_GAMMA = pytest.mark.xfail(
         (lambda: PathLength(decay=-0.1), "decay=-0.1"),
         (lambda: PathLength(decay="fast"), "decay='fast'"),
         (lambda: PathLength(batch_shrink=0), "batch_shrink=0"),
-        pytest.param(lambda: R1(gamma=0), "gamma=0", marks=_R1_GAMMA),
-        pytest.param(lambda: R1(gamma=-2), "gamma=-2", marks=_R1_GAMMA),
-        pytest.param(lambda: R1(gamma="big"), "gamma='big'", marks=_R1_GAMMA),
-        pytest.param(lambda: R1(gamma=True), "gamma=True", marks=_R1_GAMMA),
+        (lambda: R1(gamma=0), "gamma=0"),
+        (lambda: R1(gamma=-2), "gamma=-2"),
+        (lambda: R1(gamma="big"), "gamma='big'"),
+        (lambda: R1(gamma=True), "gamma=True"),
     ],
 )
 def test_invalid_arguments_raise_naming_them(make, match):

@@ -87,28 +87,38 @@ def _differ(first, second):
     )
 
 
-def test_lazy_r1_scales_by_its_interval_on_due_steps_and_skips_the_others():
+def _d_iterations(model):
+    return int(helpers.to_numpy(model.d_optimizer.iterations))
+
+
+def test_lazy_r1_is_a_phase_of_its_own_weighted_by_its_interval():
+    # StyleGAN2's lazy regularization: on due steps a separate
+    # discriminator update on interval * gamma / 2 * R1; no cost otherwise.
     lazy = helpers.tiny_dcgan(d_batchnorm=False, r1_gamma=5.0, r1_interval=2)
-    eager = _twin(lazy, d_batchnorm=False, r1_gamma=10.0)
+    same_weight = _twin(lazy, d_batchnorm=False, r1_gamma=2.5, r1_interval=4)
     plain = _twin(lazy, d_batchnorm=False)
     lazy.compile(
         d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5)
     )
+    assert [phase.name for phase in lazy.train_phases()] == [
+        "discriminator", "discriminator_r1", "generator"
+    ]
     first = helpers.random_images(8, lazy.image_shape, seed=1)
     second = helpers.random_images(8, lazy.image_shape, seed=2)
-    # Step 0 is due: gamma with interval 2 weighs like 2 * gamma every step.
-    for model in (lazy, eager, plain):
+    # Step 0 is due for both lazy models: interval * gamma is 10 for each.
+    for model in (lazy, same_weight, plain):
         helpers.fit_steps(model, 1, images=first)
-    _assert_same_discriminators(lazy, eager)
+    _assert_same_discriminators(lazy, same_weight)
     assert _differ(lazy, plain), "the penalty must change the due update"
-    # Step 1 is not due: from the same weights, the lazy model takes the
-    # unpenalized step, and the every-step penalty a different one.
-    for twin in (eager, plain):
-        twin.set_weights(lazy.get_weights())
-    for model in (lazy, eager, plain):
+    assert (_d_iterations(lazy), _d_iterations(plain)) == (2, 1)
+    # Step 1 is not due: from the same weights, the lazy model takes only
+    # the unpenalized step.
+    plain.set_weights(lazy.get_weights())
+    for model in (lazy, plain):
         helpers.fit_steps(model, 1, images=second)
     _assert_same_discriminators(lazy, plain)
-    assert _differ(lazy, eager), "an every-step penalty changes this update"
+    assert _d_iterations(lazy) == 3
+    assert int(helpers.to_numpy(lazy.step_counter)) == 2
 
 
 @pytest.mark.parametrize(

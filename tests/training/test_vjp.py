@@ -146,14 +146,6 @@ def test_structures_keep_their_shape_and_unused_inputs_get_zeros():
     np.testing.assert_allclose(to_numpy(grads[1]), a, rtol=1e-6)
 
 
-@pytest.mark.xfail(
-    keras.backend.backend() == "torch",
-    strict=True,
-    raises=RuntimeError,
-    reason="torch_driver.vjp: autograd.grad raises 'element 0 of tensors "
-    "does not require grad' when the output depends on no input "
-    "(TensorFlow and JAX return zeros)",
-)
 def test_an_output_independent_of_the_inputs_has_zero_gradients():
     x = _tensor(_normal((2, 3), 0))
     y, grads = vjp(lambda t: ops.ones((2,)), x)
@@ -343,14 +335,6 @@ def test_without_create_graph_the_gradient_is_a_constant():
         assert not constant.requires_grad and constant.grad_fn is None
 
 
-@pytest.mark.xfail(
-    keras.backend.backend() == "torch",
-    strict=True,
-    raises=RuntimeError,
-    reason="torch_driver.vjp calls autograd.grad without retain_graph, "
-    "which frees the graph of the output y when create_graph=False "
-    "(TensorFlow and JAX keep y differentiable)",
-)
 def test_without_create_graph_the_output_stays_differentiable():
     network = _dense_network()
     weights = [to_numpy(w).astype("float64") for w in network.weights]

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans.layers.image_pool import ImagePool
+from keras_gans.training.phase import Forward
 from keras_gans.training.phase import Phase
 from keras_gans.training.translation_model import TranslationModel
 from keras_gans.training.translation_model import as_float32
@@ -42,8 +43,10 @@ class CycleGAN(TranslationModel):
     `discriminator_a` and `discriminator_b` judge each domain. Training
     batches are `(a, b)` with independent images of each domain
     (`keras_gans.data.load_unpaired`). One `train_step` is, as in the
-    official code, a generator phase (both generators, one optimizer) and
-    then a discriminator phase (both discriminators, one optimizer):
+    official code, one forward pass of both generators, a generator phase
+    (both generators, one optimizer) and then a discriminator phase (both
+    discriminators, one optimizer) on the same fakes — six generator
+    forwards per step, as the official code:
 
     - G: `adv(D_B(G_AB(a))) + adv(D_A(G_BA(b)))`
       `+ cycle_weight * (|G_BA(G_AB(a)) - a| + |G_AB(G_BA(b)) - b|)`
@@ -287,7 +290,17 @@ class CycleGAN(TranslationModel):
         return ("d_loss", "g_loss", "g_gan", "cycle", "identity", "d_a", "d_b")
 
     def train_phases(self):
+        """`G_AB(a)`, `G_BA(b)` once; the G phase; the D phase on those fakes.
+
+        The D phase judges the fakes of the generators before their update
+        (the official code's `fake_B.detach()`), so it regenerates nothing.
+        """
         return [
+            Forward(
+                "fakes",
+                (self.generator_ab, self.generator_ba),
+                self.translate_batch,
+            ),
             Phase(
                 "generator",
                 (self.generator_ab, self.generator_ba),
@@ -305,9 +318,15 @@ class CycleGAN(TranslationModel):
     def judge(self, discriminator, images):
         return as_float32(discriminator(images, training=True))
 
+    def translate_batch(self, a, b):
+        """`(G_AB(a), G_BA(b))` in training mode: the step's fakes."""
+        return (
+            self.generator_ab(a, training=True),
+            self.generator_ba(b, training=True),
+        )
+
     def generator_loss(self, a, b):
-        fake_b = self.generator_ab(a, training=True)
-        fake_a = self.generator_ba(b, training=True)
+        fake_b, fake_a = self.shared("fakes", a, b)
         adversarial = self.gan_loss.generator_loss(
             self.judge(self.discriminator_b, fake_b)
         ) + self.gan_loss.generator_loss(
@@ -330,8 +349,7 @@ class CycleGAN(TranslationModel):
         return loss
 
     def discriminator_loss(self, a, b):
-        fake_b = ops.stop_gradient(self.generator_ab(a, training=True))
-        fake_a = ops.stop_gradient(self.generator_ba(b, training=True))
+        fake_b, fake_a = (ops.stop_gradient(x) for x in self.shared("fakes", a, b))
         loss_b = self._discriminator_term(
             self.discriminator_b, b, self.pool_b(fake_b, training=True)
         )

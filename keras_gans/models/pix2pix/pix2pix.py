@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_gans.training.phase import Forward
 from keras_gans.training.phase import Phase
 from keras_gans.training.translation_model import TranslationModel
 from keras_gans.training.translation_model import as_float32
@@ -138,7 +139,13 @@ class Pix2Pix(TranslationModel):
         return ("d_loss", "g_loss", "g_gan", "g_l1", "d_real", "d_fake")
 
     def train_phases(self):
+        """`G(a)` once, then the D phase and the G phase on it.
+
+        As the official code: the fakes of one forward pass (one dropout
+        mask) are judged by D, then, with D updated, drive G's update.
+        """
         return [
+            Forward("fakes", (self.generator,), self.translate_batch),
             Phase(
                 "discriminator",
                 (self.discriminator,),
@@ -155,8 +162,12 @@ class Pix2Pix(TranslationModel):
         pair = ops.concatenate([a, ops.cast(b, a.dtype)], axis=-1)
         return as_float32(self.discriminator(pair, training=True))
 
+    def translate_batch(self, a, b):
+        """`G(a)` in training mode (dropout on): the step's fakes."""
+        return self.generator(a, training=True)
+
     def discriminator_loss(self, a, b):
-        fakes = ops.stop_gradient(self.generator(a, training=True))
+        fakes = ops.stop_gradient(self.shared("fakes", a, b))
         real_scores = self.judge(a, b)
         fake_scores = self.judge(a, fakes)
         loss = 0.5 * self.gan_loss.discriminator_loss(real_scores, fake_scores)
@@ -166,7 +177,7 @@ class Pix2Pix(TranslationModel):
         return loss
 
     def generator_loss(self, a, b):
-        fakes = self.generator(a, training=True)
+        fakes = self.shared("fakes", a, b)
         adversarial = self.gan_loss.generator_loss(self.judge(a, fakes))
         l1 = mean_absolute_error(b, fakes)
         loss = adversarial + self.l1_weight * l1

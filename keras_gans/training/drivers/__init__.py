@@ -1,18 +1,19 @@
 """Per-backend gradient drivers: the only training code that imports a backend.
 
-Each driver module exposes:
+The training step itself is written once, backend-neutral, in
+`keras_gans.training.step_loop`. Each driver module only knows how to take
+gradients and apply updates on its backend, and exposes:
 
-- `train_step(model, *args)`: the `fit()` entry point for that backend
-  (`(data)` on TensorFlow and torch, `(state, data)` on JAX).
 - `replica_info()`: `(num_replicas, replica_id)` of the current replica.
-- `input_gradients(network, x, wrap_inputs=None)`: d sum(network(x))/dx,
-  itself differentiable w.r.t. the network's weights (double backprop), for
-  input-gradient penalties (WGAN-GP, R1). The network runs in training mode
-  through `stateless_call`, so the penalty pass leaves its state (BatchNorm
-  statistics, dropout seeds) untouched on every backend alike.
-  `wrap_inputs(x)` builds the network's inputs from `x` (e.g. `[x, labels]`).
-  A network with several outputs (ACGAN's `[scores, class_logits]`) is
-  differentiated through its first output, the adversarial score.
+- `vjp(fn, inputs, cotangent=None, create_graph=True)`: the
+  vector-Jacobian product of any function written with `keras.ops`
+  (see `keras_gans.training.vjp`, which dispatches here).
+- `StepSession(model, *args)`: one `train_step` on that backend (`(data)`
+  on TensorFlow and torch, `(state, data)` on JAX). It runs code against
+  the model's current state (`run`), computes shared forward passes that
+  later phases differentiate through (`forward`), updates one phase's
+  networks with that phase's optimizer (`update`), and returns what
+  `fit()` expects (`finish`).
 """
 
 import importlib
@@ -37,8 +38,21 @@ def get_driver():
     return importlib.import_module(_MODULES[backend])
 
 
-def adversarial_scores(outputs):
-    """The score output of a network that may return several outputs."""
-    if isinstance(outputs, (list, tuple)):
-        return outputs[0]
-    return outputs
+def discarding_scope():
+    """A `StatelessScope` that reads current values and drops assignments.
+
+    Code differentiated by `vjp` runs inside it: layers that assign state
+    in training mode (BatchNorm statistics, seed generators, metric
+    trackers) read the values of the enclosing step but do not write them,
+    so a penalty pass leaves the model's state untouched on every backend
+    alike (and JAX's nested trace cannot leak into the outer state).
+    """
+    from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+    parent = get_stateless_scope()
+    scope = keras.StatelessScope()
+    if parent is not None:
+        # Variables are purged inside JAX's fit(): the child must see the
+        # enclosing step's values, not the variables' own.
+        scope.state_mapping = dict(parent.state_mapping)
+    return scope

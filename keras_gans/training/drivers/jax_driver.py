@@ -2,23 +2,39 @@
 
 Keras' JAX trainer hands `train_step` the values of all model variables as
 `state = (trainable, non_trainable, optimizer, metrics)` and purges the
-variables themselves. Every phase therefore runs its loss inside a
+variables themselves. Everything the step runs therefore runs inside a
 `keras.StatelessScope` that maps *every* variable to its current value,
 looked up by identity (the order of `model.trainable_variables` is not
-"generator then discriminator"), and collects what the loss assigned
+"generator then discriminator"), and collects what the code assigned
 (BatchNorm statistics, seed states, metric trackers).
 """
 
 import jax
 import keras
-from jax import numpy as jnp
+from keras import tree
 
-from keras_gans.training.drivers import adversarial_scores
+from keras_gans.training.drivers import discarding_scope
 
 
 def replica_info():
     # keras.distribution shards the global batch; the loss sees all of it.
     return 1, 0
+
+
+def vjp(fn, inputs, cotangent=None, create_graph=True):
+    def function(x):
+        # Nested trace: assignments must not reach the enclosing scope
+        # (UnexpectedTracerError), reads see its values.
+        with discarding_scope():
+            return fn(x)
+
+    outputs, pullback = jax.vjp(function, inputs)
+    if cotangent is None:
+        cotangent = jax.numpy.ones_like(outputs)
+    (grads,) = pullback(jax.numpy.asarray(cotangent, outputs.dtype))
+    if not create_graph:
+        grads = jax.lax.stop_gradient(grads)
+    return outputs, grads
 
 
 def _state_groups(model):
@@ -30,9 +46,9 @@ def _state_groups(model):
     )
 
 
-def _all_variables(model):
+def _all_variables(groups):
     seen, variables = set(), []
-    for group in _state_groups(model):
+    for group in groups:
         for variable in group:
             if id(variable) not in seen:
                 seen.add(id(variable))
@@ -56,72 +72,89 @@ def _stateful_call(fn, variables, values, overrides=()):
     return out, new_values
 
 
-def _run_phase(model, phase, variables, values, images, labels):
-    targets = phase.trainable_variables
-    optimizer = model.optimizer[phase.optimizer]
+class StepSession:
+    """One `train_step(state, data)` on JAX (see `keras_gans.training.drivers`)."""
 
-    def loss_fn(target_values):
-        # scale_loss reads a LossScaleOptimizer's scale variable, so it runs
-        # inside the scope too.
-        return _stateful_call(
-            lambda: optimizer.scale_loss(phase.loss_fn(images, labels)),
-            variables,
-            values,
-            overrides=list(zip(targets, target_values)),
+    def __init__(self, model, state, data):
+        self.model = model
+        self.data = data
+        self._groups = _state_groups(model)
+        self._variables = _all_variables(self._groups)
+        self.values = {}
+        for group, group_values in zip(self._groups, state):
+            for variable, value in zip(group, group_values):
+                self.values[id(variable)] = value
+        self._pullbacks = {}
+
+    def run(self, fn):
+        out, new_values = _stateful_call(fn, self._variables, self.values)
+        self.values = {**self.values, **new_values}
+        return out
+
+    def forward(self, name, fn, variables):
+        def function(target_values):
+            return _stateful_call(
+                fn,
+                self._variables,
+                self.values,
+                overrides=list(zip(variables, target_values)),
+            )
+
+        targets = [self.values[id(v)] for v in variables]
+        outputs, pullback, new_values = jax.vjp(function, targets, has_aux=True)
+        self.values = {**self.values, **new_values}
+        self._pullbacks[name] = (variables, pullback)
+        return outputs
+
+    def update(self, phase, optimizer, loss_fn, shared, due=None):
+        step = lambda values: self._update(  # noqa: E731
+            values, phase, optimizer, loss_fn, shared
         )
+        if due is None:
+            self.values = step(self.values)
+        else:
+            self.values = jax.lax.cond(due, step, lambda v: v, self.values)
 
-    target_values = [values[id(v)] for v in targets]
-    (_, new_values), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-        target_values
-    )
-    values = {**values, **new_values}
-    optimizer_values = [values[id(v)] for v in optimizer.variables]
-    target_values, optimizer_values = optimizer.stateless_apply(
-        optimizer_values, grads, target_values
-    )
-    for v, value in zip(targets, target_values):
-        values[id(v)] = value
-    for v, value in zip(optimizer.variables, optimizer_values):
-        values[id(v)] = value
-    return values
+    def _update(self, values, phase, optimizer, loss_fn, shared):
+        targets = phase.trainable_variables
 
+        def loss(target_values, shared_values):
+            # scale_loss reads a LossScaleOptimizer's scale variable, so it
+            # runs inside the scope too.
+            return _stateful_call(
+                lambda: optimizer.scale_loss(loss_fn(shared_values)),
+                self._variables,
+                values,
+                overrides=list(zip(targets, target_values)),
+            )
 
-def train_step(model, state, data):
-    groups = _state_groups(model)
-    variables = _all_variables(model)
-    values = {}
-    for group, group_values in zip(groups, state):
-        for variable, value in zip(group, group_values):
-            values[id(variable)] = value
-
-    images, labels = model.unpack_batch(data)
-    for phase in model.train_phases():
-        for _ in range(phase.repeats):
-            values = _run_phase(model, phase, variables, values, images, labels)
-    _, new_values = _stateful_call(model.after_train_step, variables, values)
-    values.update(new_values)
-    logs, _ = _stateful_call(model.get_metrics_result, variables, values)
-
-    new_state = tuple(
-        [values[id(variable)] for variable in group] for group in groups
-    )
-    return logs, new_state
-
-
-def input_gradients(network, x, wrap_inputs=None):
-    # A plain network call inside the nested grad would assign BatchNorm
-    # statistics to the outer StatelessScope from the inner trace
-    # (UnexpectedTracerError); stateless_call keeps them local. Inside the
-    # outer scope `v.value` is the outer tracer, so the result stays
-    # differentiable w.r.t. the weights.
-    trainable = [v.value for v in network.trainable_variables]
-    non_trainable = [v.value for v in network.non_trainable_variables]
-    wrap_inputs = wrap_inputs or (lambda inputs: inputs)
-
-    def total(inputs):
-        outputs, _ = network.stateless_call(
-            trainable, non_trainable, wrap_inputs(inputs), training=True
+        shared_values = dict(shared)
+        target_values = [values[id(v)] for v in targets]
+        (_, new_values), (grads, shared_grads) = jax.value_and_grad(
+            loss, argnums=(0, 1), has_aux=True
+        )(target_values, shared_values)
+        grads = list(grads)
+        index = {id(v): i for i, v in enumerate(targets)}
+        for name, _ in shared:
+            recorded, pullback = self._pullbacks[name]
+            (pulled,) = pullback(shared_grads[name])
+            for variable, grad in zip(recorded, pulled):
+                if id(variable) in index:
+                    grads[index[id(variable)]] = grads[index[id(variable)]] + grad
+        values = {**values, **new_values}
+        optimizer_values = [values[id(v)] for v in optimizer.variables]
+        target_values, optimizer_values = optimizer.stateless_apply(
+            optimizer_values, grads, target_values
         )
-        return jnp.sum(adversarial_scores(outputs))
+        for v, value in zip(targets, target_values):
+            values[id(v)] = value
+        for v, value in zip(optimizer.variables, optimizer_values):
+            values[id(v)] = value
+        return values
 
-    return jax.grad(total)(x)
+    def finish(self, logs):
+        new_state = tuple(
+            [self.values[id(variable)] for variable in group]
+            for group in self._groups
+        )
+        return logs, new_state

@@ -1,8 +1,9 @@
 """TensorFlow gradient driver: `tf.GradientTape`, tf.distribute aware."""
 
 import tensorflow as tf
+from keras import tree
 
-from keras_gans.training.drivers import adversarial_scores
+from keras_gans.training.drivers import discarding_scope
 
 
 def replica_info():
@@ -12,19 +13,31 @@ def replica_info():
     return context.num_replicas_in_sync, context.replica_id_in_sync_group
 
 
-def _run_phase(phase, optimizer, images, labels):
-    variables = phase.trainable_variables
-    num_replicas = replica_info()[0]
+def vjp(fn, inputs, cotangent=None, create_graph=True):
+    # A tape nested in the phase's tape: the phase tape records the inner
+    # gradient computation, which makes the result differentiable w.r.t.
+    # the weights (double backprop) when `create_graph` is set.
+    flat_inputs = [tf.convert_to_tensor(x) for x in tree.flatten(inputs)]
     with tf.GradientTape() as tape:
-        loss = phase.loss_fn(images, labels)
-        # The optimizer sums gradients over replicas: dividing the
-        # per-replica mean by the replica count makes the step that of the
-        # mean over the global batch.
-        if num_replicas > 1:
-            loss = loss / tf.cast(num_replicas, loss.dtype)
-        loss = optimizer.scale_loss(loss)
-    grads = tape.gradient(loss, variables)
-    optimizer.apply(grads, variables)
+        tape.watch(flat_inputs)
+        with discarding_scope():
+            outputs = fn(tree.pack_sequence_as(inputs, flat_inputs))
+        if cotangent is None:
+            # Summed inside the tape: ops outside it are not recorded.
+            target = tf.reduce_sum(outputs)
+            output_gradients = None
+        else:
+            target = outputs
+            output_gradients = tf.cast(cotangent, outputs.dtype)
+    grads = tape.gradient(
+        target,
+        flat_inputs,
+        output_gradients=output_gradients,
+        unconnected_gradients=tf.UnconnectedGradients.ZERO,
+    )
+    if not create_graph:
+        grads = [tf.stop_gradient(g) for g in grads]
+    return outputs, tree.pack_sequence_as(inputs, grads)
 
 
 def _in_multi_worker_mode():
@@ -34,33 +47,111 @@ def _in_multi_worker_mode():
     return strategy.extended._in_multi_worker_mode()
 
 
-def train_step(model, data):
-    images, labels = model.unpack_batch(data)
-    for phase in model.train_phases():
-        optimizer = model.optimizer[phase.optimizer]
-        for _ in range(phase.repeats):
-            _run_phase(phase, optimizer, images, labels)
-    model.after_train_step()
-    logs = model.get_metrics_result()
-    if _in_multi_worker_mode():
-        # Keras 3's multi-worker fit() averages logs with
-        # `strategy.reduce("MEAN", value, axis=0)`, which fails on scalars
-        # (tensorflow/tensorflow#72388): give each a leading axis of 1.
-        logs = {key: tf.reshape(value, (1,)) for key, value in logs.items()}
-    return logs
+def _applied(optimizer, grads, variables):
+    optimizer.apply(grads, variables)
+    return tf.no_op()
 
 
-def input_gradients(network, x, wrap_inputs=None):
-    # The enclosing phase tape records this inner gradient computation, so
-    # the penalty is differentiable w.r.t. the network's weights.
-    trainable = [v.value for v in network.trainable_variables]
-    non_trainable = [v.value for v in network.non_trainable_variables]
-    wrap_inputs = wrap_inputs or (lambda inputs: inputs)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        outputs, _ = network.stateless_call(
-            trainable, non_trainable, wrap_inputs(x), training=True
+def _apply_if(due, optimizer, grads, variables):
+    """`optimizer.apply(grads, variables)` only where `due` is true."""
+    context = tf.distribute.get_replica_context()
+    if (
+        context is None
+        or context.num_replicas_in_sync == 1
+        or tf.__internal__.distribute.strategy_supports_no_merge_call()
+    ):
+        tf.cond(due, lambda: _applied(optimizer, grads, variables), tf.no_op)
+        return
+
+    # The optimizer synchronizes replicas with `merge_call`, which may not
+    # run inside a `cond` in replica context: branch in cross-replica
+    # context, as Keras' LossScaleOptimizer does.
+    def cross_replica(distribution, due, grads):
+        due = distribution.experimental_local_results(due)[0]
+        tf.cond(
+            due,
+            lambda: distribution.extended.call_for_each_replica(
+                _applied, args=(optimizer, grads, variables)
+            ),
+            tf.no_op,
         )
-        # Summed inside the tape: ops outside it are not recorded.
-        total = tf.reduce_sum(adversarial_scores(outputs))
-    return tape.gradient(total, x)
+
+    context.merge_call(cross_replica, args=(due, grads))
+
+
+class StepSession:
+    """One `train_step` on TensorFlow (see `keras_gans.training.drivers`)."""
+
+    def __init__(self, model, data):
+        self.model = model
+        self.data = data
+        self._tapes = {}
+
+    def run(self, fn):
+        return fn()
+
+    def forward(self, name, fn, variables):
+        # Persistent: every later phase that trains these variables pulls
+        # its gradient back through this recording.
+        tape = tf.GradientTape(persistent=True, watch_accessed_variables=False)
+        with tape:
+            tape.watch([v.value for v in variables])
+            outputs = fn()
+        self._tapes[name] = (tape, variables)
+        return outputs
+
+    def update(self, phase, optimizer, loss_fn, shared, due=None):
+        variables = phase.trainable_variables
+
+        def gradients():
+            return self._gradients(variables, optimizer, loss_fn, shared)
+
+        if due is None:
+            optimizer.apply(gradients(), variables)
+            return
+        zeros = lambda: [tf.zeros_like(v.value) for v in variables]  # noqa: E731
+        grads = tf.cond(due, gradients, zeros)
+        _apply_if(due, optimizer, grads, variables)
+
+    def _gradients(self, variables, optimizer, loss_fn, shared):
+        num_replicas = replica_info()[0]
+        shared_values = {name: outputs for name, outputs in shared}
+        flat_shared = tree.flatten(shared_values)
+        with tf.GradientTape() as tape:
+            tape.watch(flat_shared)
+            loss = loss_fn(shared_values)
+            # The optimizer sums gradients over replicas: dividing the
+            # per-replica mean by the replica count makes the step that of
+            # the mean over the global batch.
+            if num_replicas > 1:
+                loss = loss / tf.cast(num_replicas, loss.dtype)
+            loss = optimizer.scale_loss(loss)
+        grads = tape.gradient(
+            loss,
+            [v.value for v in variables] + flat_shared,
+            unconnected_gradients=tf.UnconnectedGradients.ZERO,
+        )
+        grads, shared_grads = grads[: len(variables)], grads[len(variables) :]
+        shared_grads = tree.pack_sequence_as(shared_values, shared_grads)
+        index = {id(v): i for i, v in enumerate(variables)}
+        for name, outputs in shared:
+            tape, recorded = self._tapes[name]
+            common = [v for v in recorded if id(v) in index]
+            pulled = tape.gradient(
+                tree.flatten(outputs),
+                [v.value for v in common],
+                output_gradients=tree.flatten(shared_grads[name]),
+                unconnected_gradients=tf.UnconnectedGradients.ZERO,
+            )
+            for variable, grad in zip(common, pulled):
+                grads[index[id(variable)]] += grad
+        return grads
+
+    def finish(self, logs):
+        if _in_multi_worker_mode():
+            # Keras 3's multi-worker fit() averages logs with
+            # `strategy.reduce("MEAN", value, axis=0)`, which fails on
+            # scalars (tensorflow/tensorflow#72388): give each a leading
+            # axis of 1.
+            logs = {key: tf.reshape(value, (1,)) for key, value in logs.items()}
+        return logs
