@@ -143,8 +143,8 @@ import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
 import keras_gans  # noqa: E402
-from keras_gans.models.dcgan import build_dcgan_discriminator  # noqa: E402
-from keras_gans.models.dcgan import build_dcgan_generator  # noqa: E402
+from keras_gans.models.dcgan import DCGANDiscriminator  # noqa: E402
+from keras_gans.models.dcgan import DCGANGenerator  # noqa: E402
 
 
 def random_data(image_shape, batch_size, count=8):
@@ -322,9 +322,17 @@ def build_plain_gan(preset):
     p = keras_gans.DCGAN.presets[preset]
     shape, k = p["image_shape"], p["kernel_size"]
     model = PlainGAN(
-        build_dcgan_generator(LATENT_DIM, shape, p["g_filters"], "transpose",
-                              k),  # fmt: skip
-        build_dcgan_discriminator(shape, p["d_filters"], k),
+        DCGANGenerator(
+            LATENT_DIM,
+            shape,
+            filters=p["g_filters"],
+            upsampling="transpose",
+            kernel_size=k,
+            name="generator",
+        ),
+        DCGANDiscriminator(
+            shape, filters=p["d_filters"], kernel_size=k, name="discriminator"
+        ),
     )
     model.build((None, LATENT_DIM))
     model.compile()

@@ -6,11 +6,17 @@ from keras_gans import regularizers
 from keras_gans import schedules
 from keras_gans.models import ACGAN
 from keras_gans.models import CGAN
+from keras_gans.models import ConditionalDiscriminator
+from keras_gans.models import ConditionalGenerator
 from keras_gans.models import CycleGAN
 from keras_gans.models import DCGAN
+from keras_gans.models import DCGANDiscriminator
+from keras_gans.models import DCGANGenerator
 from keras_gans.models import DiscoGAN
 from keras_gans.models import GAN
 from keras_gans.models import LSGAN
+from keras_gans.models import MLPDiscriminator
+from keras_gans.models import MLPGenerator
 from keras_gans.models import PatchGAN
 from keras_gans.models import Pix2Pix
 from keras_gans.models import ResNetGenerator

@@ -24,6 +24,52 @@ def check_positive_int(name, value):
     return int(value)
 
 
+def check_widths(name, widths, allow_empty=False):
+    """Raises unless `widths` is a sequence of positive ints.
+
+    Args:
+        name: argument name used in the error message.
+        widths: the value to check (layer widths, one per layer).
+        allow_empty: whether an empty sequence is valid.
+
+    Returns:
+        The widths as a tuple of ints.
+    """
+    try:
+        checked = tuple(widths)
+    except TypeError:
+        checked = None
+    if checked is None or (not checked and not allow_empty):
+        raise ValueError(
+            f"`{name}` must be a {'' if allow_empty else 'non-empty '}"
+            "sequence of widths. " + format_received(**{name: widths})
+        )
+    for width in checked:
+        if (
+            isinstance(width, bool)
+            or not isinstance(width, numbers.Integral)
+            or width <= 0
+        ):
+            raise ValueError(
+                f"`{name}` must hold positive integers. "
+                + format_received(**{name: widths})
+            )
+    return tuple(int(width) for width in checked)
+
+
+def check_rate(name, value):
+    """Raises unless `value` is a number in [0, 1); returns it as a float."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not 0.0 <= float(value) < 1.0
+    ):
+        raise ValueError(
+            f"`{name}` must be in [0, 1). " + format_received(**{name: value})
+        )
+    return float(value)
+
+
 def check_image_shape(image_shape, name="image_shape", channels=(1, 3)):
     """Validates an `(height, width, channels)` tuple and returns it.
 

@@ -1,7 +1,9 @@
-"""Checks shared by the image-to-image network tests (U-Net, ResNet
-generator, PatchGAN): serialization, LiteRT parity, instance norm."""
+"""Checks shared by the network tests (U-Net, ResNet generator, PatchGAN,
+the DCGAN, MLP and conditional networks): serialization, LiteRT parity,
+instance norm."""
 
 import os
+import re
 
 import keras
 import numpy as np
@@ -19,17 +21,39 @@ tensorflow_only = helpers.tensorflow_only(
 )
 
 
-def check_config_round_trip(model):
-    """`from_config(get_config())` rebuilds the same architecture."""
+def _base_name(name):
+    # Layers left unnamed get Keras' next free name (`re_lu_3`): the
+    # rebuilt copy numbers them further on.
+    return re.sub(r"_\d+$", "", name)
+
+
+def check_config_round_trip(model, inputs=None):
+    """`from_config(get_config())` rebuilds the same architecture.
+
+    With `inputs`, the rebuilt network given the original's weights also
+    computes the same inference outputs.
+    """
     config = model.get_config()
     rebuilt = type(model).from_config(config)
+    assert type(rebuilt) is type(model)
     assert rebuilt.get_config() == config
     assert [tuple(w.shape) for w in rebuilt.weights] == [
         tuple(w.shape) for w in model.weights
     ]
-    assert [layer.name for layer in rebuilt.layers] == [
-        layer.name for layer in model.layers
+    assert [_base_name(layer.name) for layer in rebuilt.layers] == [
+        _base_name(layer.name) for layer in model.layers
     ]
+    if inputs is not None:
+        rebuilt.set_weights(model.get_weights())
+        expected = model(inputs, training=False)
+        outputs = rebuilt(inputs, training=False)
+        for output, value in zip(
+            keras.tree.flatten(outputs), keras.tree.flatten(expected)
+        ):
+            np.testing.assert_array_equal(
+                helpers.to_numpy(output), helpers.to_numpy(value)
+            )
+    return rebuilt
 
 
 def check_save_load_round_trip(model, inputs, directory):
@@ -39,13 +63,16 @@ def check_save_load_round_trip(model, inputs, directory):
     initial values, so the file must carry them too.
     """
     model(inputs, training=True)
-    expected = helpers.to_numpy(model(inputs, training=False))
+    expected = keras.tree.flatten(model(inputs, training=False))
     reloaded = helpers.save_and_reload(model, directory)
     assert type(reloaded) is type(model)
     assert reloaded.get_config() == model.get_config()
-    np.testing.assert_array_equal(
-        helpers.to_numpy(reloaded(inputs, training=False)), expected
-    )
+    outputs = keras.tree.flatten(reloaded(inputs, training=False))
+    assert len(outputs) == len(expected)
+    for output, value in zip(outputs, expected):
+        np.testing.assert_array_equal(
+            helpers.to_numpy(output), helpers.to_numpy(value)
+        )
 
 
 def check_litert_parity(model, inputs, directory, tolerance=1e-4):

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans.models.cgan.cgan import CGAN
-from keras_gans.models.cgan.networks import D_CONDITIONINGS
+from keras_gans.models.cgan.conditional_discriminator import D_CONDITIONINGS
 from keras_gans.utils.validation import format_received
 
 

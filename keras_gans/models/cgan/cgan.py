@@ -2,10 +2,12 @@
 
 import keras
 
-from keras_gans.models.cgan.networks import D_CONDITIONINGS
-from keras_gans.models.cgan.networks import LABEL_ENCODINGS
-from keras_gans.models.cgan.networks import build_conditional_discriminator
-from keras_gans.models.cgan.networks import build_conditional_generator
+from keras_gans.models.cgan.blocks import LABEL_ENCODINGS
+from keras_gans.models.cgan.conditional_discriminator import D_CONDITIONINGS
+from keras_gans.models.cgan.conditional_discriminator import (
+    ConditionalDiscriminator,
+)
+from keras_gans.models.cgan.conditional_generator import ConditionalGenerator
 from keras_gans.models.dcgan.dcgan import resolve_architecture
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.labels import check_num_classes
@@ -121,30 +123,32 @@ class CGAN(AdversarialModel):
         kwargs.pop("generator", None)
         kwargs.pop("discriminator", None)
         super().__init__(
-            generator=build_conditional_generator(
+            generator=ConditionalGenerator(
                 latent_dim,
                 image_shape,
                 num_classes,
-                g_filters,
-                upsampling,
-                kernel_size,
-                label_encoding,
-                embedding_dim,
+                filters=g_filters,
+                upsampling=upsampling,
+                kernel_size=kernel_size,
+                label_encoding=label_encoding,
+                embedding_dim=embedding_dim,
                 conditional_batchnorm=bool(g_conditional_batchnorm),
                 spectral_norm=bool(g_spectral_norm),
+                name="generator",
             ),
-            discriminator=build_conditional_discriminator(
+            discriminator=ConditionalDiscriminator(
                 image_shape,
                 num_classes,
-                d_filters,
-                kernel_size,
-                bool(d_batchnorm),
-                float(d_dropout),
+                filters=d_filters,
+                kernel_size=kernel_size,
+                batchnorm=bool(d_batchnorm),
+                dropout=float(d_dropout),
                 spectral_norm=bool(d_spectral_norm),
                 conditioning=d_conditioning,
                 label_encoding=label_encoding,
                 embedding_dim=embedding_dim,
                 class_logits=self.discriminator_classifies,
+                name="discriminator",
             ),
             latent_dim=latent_dim,
             d_steps=d_steps,

@@ -2,11 +2,13 @@
 
 import keras
 
-from keras_gans.models.dcgan.networks import UPSAMPLING_MODES
-from keras_gans.models.dcgan.networks import build_dcgan_discriminator
-from keras_gans.models.dcgan.networks import build_dcgan_generator
-from keras_gans.models.dcgan.networks import discriminator_resolutions
-from keras_gans.models.dcgan.networks import generator_resolutions
+from keras_gans.models.dcgan.blocks import UPSAMPLING_MODES
+from keras_gans.models.dcgan.dcgan_discriminator import DCGANDiscriminator
+from keras_gans.models.dcgan.dcgan_discriminator import (
+    discriminator_resolutions,
+)
+from keras_gans.models.dcgan.dcgan_generator import DCGANGenerator
+from keras_gans.models.dcgan.dcgan_generator import generator_resolutions
 from keras_gans.models.dcgan.presets import DCGAN_PRESETS
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.validation import check_choice
@@ -190,23 +192,25 @@ class DCGAN(AdversarialModel):
         kwargs.pop("generator", None)
         kwargs.pop("discriminator", None)
         super().__init__(
-            generator=build_dcgan_generator(
+            generator=DCGANGenerator(
                 latent_dim,
                 image_shape,
-                g_filters,
-                upsampling,
-                kernel_size,
+                filters=g_filters,
+                upsampling=upsampling,
+                kernel_size=kernel_size,
                 spectral_norm=bool(g_spectral_norm),
                 attention_resolution=attention_resolution,
+                name="generator",
             ),
-            discriminator=build_dcgan_discriminator(
+            discriminator=DCGANDiscriminator(
                 image_shape,
-                d_filters,
-                kernel_size,
-                d_batchnorm,
-                d_dropout,
+                filters=d_filters,
+                kernel_size=kernel_size,
+                batchnorm=d_batchnorm,
+                dropout=d_dropout,
                 spectral_norm=bool(d_spectral_norm),
                 attention_resolution=attention_resolution,
+                name="discriminator",
             ),
             latent_dim=latent_dim,
             d_steps=d_steps,

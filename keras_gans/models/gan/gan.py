@@ -2,8 +2,8 @@
 
 import keras
 
-from keras_gans.models.gan.networks import build_mlp_discriminator
-from keras_gans.models.gan.networks import build_mlp_generator
+from keras_gans.models.gan.mlp_discriminator import MLPDiscriminator
+from keras_gans.models.gan.mlp_generator import MLPGenerator
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
@@ -54,8 +54,12 @@ class GAN(AdversarialModel):
         kwargs.pop("generator", None)
         kwargs.pop("discriminator", None)
         super().__init__(
-            generator=build_mlp_generator(latent_dim, image_shape, g_units),
-            discriminator=build_mlp_discriminator(image_shape, d_units),
+            generator=MLPGenerator(
+                latent_dim, image_shape, g_units, name="generator"
+            ),
+            discriminator=MLPDiscriminator(
+                image_shape, d_units, name="discriminator"
+            ),
             latent_dim=latent_dim,
             d_steps=d_steps,
             seed=seed,

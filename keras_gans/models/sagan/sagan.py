@@ -4,8 +4,10 @@ import keras
 
 from keras_gans.models.dcgan.dcgan import DCGAN
 from keras_gans.models.dcgan.dcgan import default_architecture
-from keras_gans.models.dcgan.networks import discriminator_resolutions
-from keras_gans.models.dcgan.networks import generator_resolutions
+from keras_gans.models.dcgan.dcgan_discriminator import (
+    discriminator_resolutions,
+)
+from keras_gans.models.dcgan.dcgan_generator import generator_resolutions
 from keras_gans.utils.validation import check_image_shape
 
 
