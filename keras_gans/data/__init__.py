@@ -5,6 +5,8 @@ IDX files (`"mnist-idx"`), a folder of images (`"folder"`) or any
 tensorflow-datasets name, and returns shuffled, batched float32 images.
 `load_arrays()` returns the same pixels as uint8 NumPy arrays (evaluation
 reference sets); `info()` and `num_classes()` describe a dataset.
+`read_image()` decodes one image file the way the `"folder"` source does
+(EXIF orientation applied, corrupt files named in the error).
 
 For image-to-image translation, `load_paired()` yields aligned
 `(input, target)` pairs (pix2pix) and `load_unpaired()` two independently
@@ -17,6 +19,7 @@ backend (Keras' `fit()` accepts a `tf.data.Dataset` on JAX and torch too).
 """
 
 from keras_gans.data.dataset_info import DatasetInfo
+from keras_gans.data.folder import read_image
 from keras_gans.data.loader import available
 from keras_gans.data.loader import info
 from keras_gans.data.loader import load

@@ -121,7 +121,7 @@ def class_layout(data_dir, paths):
 
 def default_image_shape(path):
     """`(H, W, C)` of the image at `path`: C is 1 for grayscale, else 3."""
-    image = _open(path)
+    image = read_image(path)
     channels = 1 if image.mode in _GRAY_MODES else 3
     return (image.height, image.width, channels)
 
@@ -160,12 +160,37 @@ def read_folder(data_dir, image_shape=None, with_labels=False):
     mode = "L" if channels == 1 else "RGB"
     images = np.empty((len(paths),) + shape, dtype="uint8")
     for i, path in enumerate(paths):
-        image = fit_image(_open(path, mode), height, width)
+        image = fit_image(read_image(path, mode), height, width)
         images[i] = np.asarray(image).reshape(shape)
     return ArraySet(images, labels, class_names)
 
 
-def _open(path, mode=None):
+def read_image(path, mode=None):
+    """Decodes an image file with PIL, as the `"folder"` source reads it.
+
+    The file is read completely (the returned image holds no open file),
+    its EXIF orientation is applied (a phone photo comes out the way it is
+    displayed), and PIL's warning about palette transparency is silenced
+    (alpha channels are dropped by the conversion anyway).
+
+    Args:
+        path: the image file.
+        mode: a PIL mode to convert to (`"L"` for grayscale, `"RGB"`), or
+            `None` to keep the file's mode.
+
+    Returns:
+        A `PIL.Image.Image`.
+
+    Raises:
+        ValueError: naming `path`, if the file is missing or cannot be
+            decoded.
+
+    Example:
+
+    ```python
+    image = keras_gans.data.read_image("photos/cat.jpg", mode="RGB")
+    ```
+    """
     try:
         with warnings.catch_warnings():
             # "Palette images with transparency ..." is noise here: alpha is

@@ -69,7 +69,7 @@ def open_image(path, channels):
         ValueError: naming `path`, if the file cannot be decoded.
     """
     # folder's opener applies EXIF orientation and names corrupt files.
-    return folder._open(path, "L" if channels == 1 else "RGB")
+    return folder.read_image(path, "L" if channels == 1 else "RGB")
 
 
 def to_array(image, size, channels):

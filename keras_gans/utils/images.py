@@ -91,14 +91,14 @@ def read_image_for(path, image_shape):
         FileNotFoundError: for a missing file.
         ValueError: for an undecodable file, naming it.
     """
-    from keras_gans.data.folder import _open
+    from keras_gans.data import read_image
 
     if not os.path.isfile(path):
         raise FileNotFoundError(
             f"No image file at {path!r}. " + format_received(image=path)
         )
     height, width, channels = image_shape
-    image = _open(path, mode="L" if channels == 1 else "RGB")
+    image = read_image(path, mode="L" if channels == 1 else "RGB")
     image = image.resize((width, height), Image.Resampling.BICUBIC)
     array = np.asarray(image, dtype="float32").reshape(height, width, channels)
     return array / 127.5 - 1.0

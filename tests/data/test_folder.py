@@ -180,3 +180,25 @@ def test_invalid_channels(flat_folder):
 def test_batch_larger_than_folder(flat_folder):
     with pytest.raises(ValueError, match=r"3 images.*batch_size=4"):
         data.load("folder", data_dir=str(flat_folder), batch_size=4)
+
+
+def test_read_image_is_the_folder_sources_decoder(tmp_path, photos):
+    path = tmp_path / "coffee.png"
+    photos["coffee"].save(path)
+    image = data.read_image(str(path))
+    assert image.mode == "RGB" and image.size == photos["coffee"].size
+    np.testing.assert_array_equal(
+        np.asarray(image), np.asarray(photos["coffee"])
+    )
+    gray = data.read_image(str(path), mode="L")
+    assert gray.mode == "L"
+    # The EXIF orientation tag is applied: 6 is "rotate 90 degrees clockwise".
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    rotated = tmp_path / "rotated.jpg"
+    photos["coffee"].save(rotated, exif=exif)
+    width, height = photos["coffee"].size
+    assert data.read_image(str(rotated)).size == (height, width)
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    with pytest.raises(ValueError, match=r"Could not decode .*broken.png"):
+        data.read_image(str(tmp_path / "broken.png"))
