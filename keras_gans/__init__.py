@@ -25,9 +25,12 @@ from keras_gans.models import SNGAN
 from keras_gans.models import UNet
 from keras_gans.models import WGAN
 from keras_gans.models import WGANGP
+from keras_gans.training import EMA
 from keras_gans.training import AdversarialModel
+from keras_gans.training import Forward
 from keras_gans.training import OptimizerGroup
 from keras_gans.training import Phase
+from keras_gans.training import Stage
 from keras_gans.training import TranslationModel
 from keras_gans.training import TwoPlayerModel
 from keras_gans.version import __version__

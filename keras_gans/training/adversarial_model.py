@@ -474,14 +474,17 @@ class AdversarialModel(TwoPlayerModel):
 
     def _lazy_penalty_loss(self, penalty):
         def loss(images, labels):
-            fake_labels = self.sample_fake_labels(labels)
-            fakes = None
-            if penalty.needs_fakes or penalty.player == "generator":
+            # Only what the penalty reads: a generator penalty (path
+            # length) makes its own fakes, R1 needs no fakes at all.
+            real, fakes = images, None
+            if penalty.player == "discriminator":
+                real = self.augment_images(images)
+            if penalty.needs_fakes:
+                fake_labels = self.sample_fake_labels(labels)
                 fakes = self.generate_batch(ops.shape(images)[0], fake_labels)
                 fakes = self.augment_images(ops.stop_gradient(fakes))
             return penalty.loss(
-                self, self.augment_images(images), fakes, labels,
-                self._penalty_tracker(penalty),
+                self, real, fakes, labels, self._penalty_tracker(penalty)
             )
 
         return loss

@@ -1,8 +1,35 @@
 """A container optimizer that owns one optimizer per training phase."""
 
+import types
+
 import keras
 
 from keras_gans.utils.validation import format_received
+
+
+class _Members:
+    """The members of a group, out of sight of Keras' saver and trackers."""
+
+    def __init__(self, table):
+        self.table = dict(table)
+
+    def __getitem__(self, key):
+        return self.table[key]
+
+    def __contains__(self, key):
+        return key in self.table
+
+    def __iter__(self):
+        return iter(self.table)
+
+    def __len__(self):
+        return len(self.table)
+
+    def items(self):
+        return self.table.items()
+
+    def values(self):
+        return self.table.values()
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -55,7 +82,7 @@ class OptimizerGroup(keras.optimizers.Optimizer):
                 f"`primary` must be one of {sorted(members)}. "
                 + format_received(primary=primary)
             )
-        self._members = members
+        self._members = _Members(members)
         self._primary = primary
 
     def __getitem__(self, key):
@@ -63,8 +90,12 @@ class OptimizerGroup(keras.optimizers.Optimizer):
 
     @property
     def members(self):
-        """Dict of phase name to optimizer (insertion ordered)."""
-        return dict(self._members)
+        """Read-only mapping of optimizer name to optimizer (in order)."""
+        # Not a dict: Keras' saver walks dicts it finds on an object and
+        # would save the members a second time, named by position, which
+        # shifts when a stage adds one. Only `save_own_variables` saves
+        # them, by name.
+        return types.MappingProxyType(self._members.table)
 
     @property
     def iterations(self):
@@ -100,7 +131,7 @@ class OptimizerGroup(keras.optimizers.Optimizer):
                 "keras.optimizers.LossScaleOptimizer under mixed_float16. "
                 + format_received(optimizer=optimizer)
             )
-        self._members[key] = optimizer
+        self._members.table[key] = optimizer
 
     def add_member(self, key, optimizer):
         """Adds optimizer `key` (a stage that trains new networks).
@@ -115,7 +146,7 @@ class OptimizerGroup(keras.optimizers.Optimizer):
             )
         if not isinstance(optimizer, keras.optimizers.Optimizer):
             optimizer = keras.optimizers.get(optimizer)
-        self._members[key] = optimizer
+        self._members.table[key] = optimizer
 
     def build_member(self, key, variables):
         """Creates the slots of member `key` for `variables` (idempotent)."""

@@ -44,7 +44,7 @@ class Phase:
         interval: run only every `interval`-th time the phase comes up
             (lazy regularization: R1 every 16 D steps, path length every 4
             G steps). The skipped updates cost nothing and leave weights
-            and optimizer slots untouched. The count is `model.step *
+            and optimizer slots untouched. The count is `model.step_counter *
             repeats + repeat`, so it is exact across resumes.
 
     Raises:

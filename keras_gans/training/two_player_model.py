@@ -1,5 +1,7 @@
 """The base of every model trained by `fit()` as an adversarial game."""
 
+import types
+
 import keras
 from keras import ops
 
@@ -426,8 +428,9 @@ class TwoPlayerModel(keras.Model):
                     + format_received(**{argument: value})
                 )
             given[name] = value
-        # Kept for the optimizers of later stages (`enter_stage`).
-        self._stage_optimizers = given
+        # Kept for the optimizers of later stages (`enter_stage`); read-only
+        # and not a dict, which Keras' saver would walk and save.
+        self._stage_optimizers = types.MappingProxyType(given)
         return given
 
     def _resolve_member(self, name, given):
@@ -470,9 +473,17 @@ class TwoPlayerModel(keras.Model):
                 f"`stage` must be an index into {type(self).__name__}."
                 f"stages(), in [0, {count}). " + format_received(stage=index)
             )
-        self.build_stage(index)
-        self._stage_index = index
-        self._create_trackers()
+        # Keras locks a built model's list of layers and variables; a stage
+        # may add networks and trackers.
+        locked = self._tracker.locked
+        self._tracker.unlock()
+        try:
+            self.build_stage(index)
+            self._stage_index = index
+            self._create_trackers()
+        finally:
+            if locked:
+                self._tracker.lock()
 
     def _create_trackers(self):
         # Only the missing ones: a later stage may log new keys.

@@ -37,7 +37,7 @@ class FixedNoiseGAN(keras_gans.AdversarialModel):
         return ops.ones((batch_size, 1)) * z[None, :]
 
 
-def build(seed=0, regularized=False):
+def build(seed=0, regularized=False, r1_interval=1):
     """The tiny GAN; `regularized` adds spectral norm in D and R1."""
     keras.utils.set_random_seed(seed)
     hidden = keras.layers.Dense(8, activation="relu")
@@ -54,7 +54,8 @@ def build(seed=0, regularized=False):
         name="discriminator",
     )
     model = FixedNoiseGAN(
-        g, d, latent_dim=16, r1_gamma=1.0 if regularized else 0.0
+        g, d, latent_dim=16, r1_gamma=1.0 if regularized else 0.0,
+        r1_interval=r1_interval,
     )
     model.compile(
         d_optimizer=keras.optimizers.SGD(0.5),
@@ -67,11 +68,13 @@ def train(devices, images, regularized=False):
     strategy = tf.distribute.MirroredStrategy(devices)
     with strategy.scope():
         model = build(regularized=regularized)
-        before = [v.numpy().copy() for v in model.weights]
+        # Float state only: the step counters move by construction.
+        weights = [v for v in model.weights if "float" in v.dtype]
+        before = [v.numpy().copy() for v in weights]
         history = model.fit(
             images, batch_size=8, epochs=1, shuffle=False, verbose=0
         )
-    after = [v.numpy() for v in model.weights]
+    after = [v.numpy() for v in weights]
     return strategy.num_replicas_in_sync, before, after, history.history
 
 
@@ -112,6 +115,18 @@ def _regularized_difference(images):
     }
 
 
+def _lazy_phase_error(images):
+    """The error a lazy phase raises under a strategy (None if it trains)."""
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        model = build(regularized=True, r1_interval=2)
+    try:
+        model.fit(images, batch_size=8, epochs=1, verbose=0)
+    except NotImplementedError as error:
+        return str(error)
+    return None
+
+
 def main():
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (16, 4, 4, 1)).astype("float32")
@@ -126,6 +141,7 @@ def main():
         "replica_latent_diff": replica_latents(),
         "replica_fake_label_diff": replica_fake_labels(),
         "regularized": _regularized_difference(images),
+        "lazy_error": _lazy_phase_error(images),
     }
     print("REPORT " + json.dumps(report))
 

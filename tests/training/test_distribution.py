@@ -71,3 +71,11 @@ def test_penalties_and_spectral_norm_match_across_replica_counts(mirrored_report
     regularized = mirrored_report["regularized"]
     assert regularized["step_1"] > 1e-3
     assert regularized["diff_1_vs_2"] < 1e-5, regularized
+
+
+def test_a_lazy_phase_under_a_strategy_raises_naming_the_phase(mirrored_report):
+    # Not supported on TensorFlow under tf.distribute (see the driver): a
+    # clear error instead of replicas that silently diverge.
+    error = mirrored_report["lazy_error"]
+    assert error is not None
+    assert "'discriminator_r1'" in error and "interval=2" in error

@@ -47,36 +47,20 @@ def _in_multi_worker_mode():
     return strategy.extended._in_multi_worker_mode()
 
 
-def _applied(optimizer, grads, variables):
-    optimizer.apply(grads, variables)
-    return tf.no_op()
-
-
-def _apply_if(due, optimizer, grads, variables):
-    """`optimizer.apply(grads, variables)` only where `due` is true."""
-    context = tf.distribute.get_replica_context()
-    if (
-        context is None
-        or context.num_replicas_in_sync == 1
-        or tf.__internal__.distribute.strategy_supports_no_merge_call()
-    ):
-        tf.cond(due, lambda: _applied(optimizer, grads, variables), tf.no_op)
-        return
-
-    # The optimizer synchronizes replicas with `merge_call`, which may not
-    # run inside a `cond` in replica context: branch in cross-replica
-    # context, as Keras' LossScaleOptimizer does.
-    def cross_replica(distribution, due, grads):
-        due = distribution.experimental_local_results(due)[0]
-        tf.cond(
-            due,
-            lambda: distribution.extended.call_for_each_replica(
-                _applied, args=(optimizer, grads, variables)
-            ),
-            tf.no_op,
+def _check_no_strategy(phase):
+    if tf.distribute.has_strategy():
+        # Found on Keras 3.15 / TF 2.21: an update under `cond` calls
+        # `merge_call` inside control flow (refused), and computing it
+        # every step and undoing it where not due desynchronizes the
+        # replicas' collective all-reduces.
+        raise NotImplementedError(
+            f"Phase {phase.name!r} runs every {phase.interval} steps: lazy "
+            "phases (interval > 1, e.g. R1(interval=16), PathLength) are "
+            "not supported under a tf.distribute strategy on the TensorFlow "
+            "backend. Use interval=1 there, or the JAX backend with "
+            "keras.distribution.DataParallel. "
+            f"Received: interval={phase.interval}"
         )
-
-    context.merge_call(cross_replica, args=(due, grads))
 
 
 class StepSession:
@@ -109,9 +93,11 @@ class StepSession:
         if due is None:
             optimizer.apply(gradients(), variables)
             return
+        _check_no_strategy(phase)
+        # Only the due branch computes gradients: skipped steps cost nothing.
         zeros = lambda: [tf.zeros_like(v.value) for v in variables]  # noqa: E731
         grads = tf.cond(due, gradients, zeros)
-        _apply_if(due, optimizer, grads, variables)
+        tf.cond(due, lambda: optimizer.apply(grads, variables), lambda: None)
 
     def _gradients(self, variables, optimizer, loss_fn, shared):
         num_replicas = replica_info()[0]
