@@ -11,6 +11,13 @@ from keras_gans.models.dcgan import build_dcgan_generator
 from tests import helpers
 from tests.models import network_checks
 
+# The network is Keras layers wired in its constructor: structure, config
+# and saving do not depend on the backend. The contract tests
+# (tests/models/test_contract.py) train, save, reload and export these
+# networks inside their models on every backend, so these run once.
+pytestmark = pytest.mark.once
+
+
 LATENT_DIM = 4
 
 

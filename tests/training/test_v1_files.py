@@ -70,6 +70,10 @@ CASES = tuple(v1.CASES)
 # into the main discriminator update and is now a discriminator phase of
 # its own on due steps (StyleGAN2's lazy regularization, training core v2).
 ONE_STEP_CASES = ("dcgan_ema", "wgangp", "cgan")
+# JAX compiles each model's step (5-10 s apiece on 2 cores, the bulk of
+# this module there); the step's numbers agree across backends by the
+# golden-step test, so JAX replays one file's step and loads them all.
+ONE_STEP_CASES_ON_JAX = ("dcgan_ema",)
 
 OUTPUT_ATOL = 1e-5
 STEP_RTOL = 1e-5
@@ -273,7 +277,10 @@ def test_seed_states_match_v1(case, loaded):
         )
 
 
-@pytest.mark.parametrize("case", ONE_STEP_CASES)
+@pytest.mark.parametrize(
+    "case",
+    ONE_STEP_CASES_ON_JAX if keras.backend.backend() == "jax" else ONE_STEP_CASES,
+)
 def test_one_more_step_matches_v1(case):
     model = load(case)
     saved = expected(case)
