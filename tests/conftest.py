@@ -26,7 +26,39 @@ DIGITS_EPOCHS = 8
 ONCE_BACKEND = "tensorflow"
 
 
+# Tests that share a costly module- or session-scoped fixture (a trained
+# model, an export through a TensorFlow child process, the digits
+# classifier) run on one pytest-xdist worker: tests/run.sh passes
+# `--dist loadgroup`, and without a group each worker would build the
+# fixture for itself (the duplicated setups cost the JAX session about a
+# minute). Keys are path prefixes; each names its group.
+SHARED_FIXTURE_GROUPS = {
+    # session fixtures of tests/export/conftest.py
+    "tests/export/": "exports",
+    # the session-scoped `digits_extractor`
+    "tests/callbacks/test_generative_metric.py": "digits_extractor",
+    "tests/metrics/test_classifier_feature_extractor.py": "digits_extractor",
+    "tests/metrics/test_evaluation.py": "digits_extractor",
+    "tests/metrics/test_feature_extractor.py": "digits_extractor",
+    "tests/metrics/test_fid.py": "digits_extractor",
+    # module fixtures
+    "tests/callbacks/test_translation_callbacks.py": "translation_runs",
+    "tests/metrics/test_inception_feature_extractor.py": "inception",
+    "tests/recipes/test_dcgan_recipe.py": "dcgan_recipe",
+    "tests/test_cli.py": "cli_exports",
+    "tests/test_cli_translate.py": "translator_export",
+    "tests/training/test_stages.py": "staged_reference",
+    "tests/training/test_v1_files.py": "v1_files",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        for prefix, group in SHARED_FIXTURE_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
     if keras.backend.backend() == ONCE_BACKEND:
         return
     once = [item for item in items if item.get_closest_marker("once")]

@@ -52,7 +52,7 @@ for backend in "${backends[@]}"; do
   extra_env=()
   [ "${backend}" != jax ] || extra_env=("${jax_env[@]}")
   env "${extra_env[@]}" KERAS_BACKEND="${backend}" python -m pytest -q -p no:benchmark \
-    -n "${workers}" --durations=20 tests || rc=$?
+    -n "${workers}" --dist loadgroup --durations=20 tests || rc=$?
   # pytest's 5 means "no tests collected": a broken suite, not a pass.
   [ "${rc}" -eq 0 ] || status=1
   elapsed=$((SECONDS - start))

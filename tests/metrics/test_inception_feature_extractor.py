@@ -21,19 +21,35 @@ from keras_gans.metrics import get_feature_extractor
 from keras_gans.metrics.feature_extractor import resize_images
 
 
+def _save_inception(path, top):
+    keras.utils.set_random_seed(0)
+    model = keras.applications.InceptionV3(
+        weights=None, include_top=top, pooling=None if top else "avg"
+    )
+    model.save_weights(path)
+    keras.backend.clear_session()
+    return path
+
+
 @pytest.fixture(scope="module")
-def weight_files(tmp_path_factory):
-    """`{"top": path, "notop": path, "other": path}` of saved weights."""
+def top_weights(tmp_path_factory):
+    """Saved InceptionV3 weights with the classifier: every session's."""
+    folder = tmp_path_factory.mktemp("inception_top")
+    return _save_inception(str(folder / "top.weights.h5"), top=True)
+
+
+@pytest.fixture(scope="module")
+def weight_files(tmp_path_factory, top_weights):
+    """`{"top": path, "notop": path, "other": path}` of saved weights.
+
+    Only the `once` tests use the other two files: each InceptionV3 build
+    costs seconds (tens on JAX), so the other sessions build one.
+    """
     folder = tmp_path_factory.mktemp("inception")
-    files = {}
-    for name, top in (("top", True), ("notop", False)):
-        keras.utils.set_random_seed(0)
-        model = keras.applications.InceptionV3(
-            weights=None, include_top=top,
-            pooling=None if top else "avg",
-        )
-        files[name] = str(folder / f"{name}.weights.h5")
-        model.save_weights(files[name])
+    files = {"top": top_weights}
+    files["notop"] = _save_inception(
+        str(folder / "notop.weights.h5"), top=False
+    )
     other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
     files["other"] = str(folder / "other.weights.h5")
     other.save_weights(files["other"])
@@ -42,8 +58,8 @@ def weight_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def inception(weight_files):
-    return InceptionFeatureExtractor(weight_files["top"])
+def inception(top_weights):
+    return InceptionFeatureExtractor(top_weights)
 
 
 def gray_images(n, size=16, seed=0):

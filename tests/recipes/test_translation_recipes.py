@@ -2,8 +2,7 @@
 
 Each recipe runs once, in one test, on its default digit task with the
 tiniest networks: all three on TensorFlow, Pix2Pix on JAX and torch (see
-`helpers.recipe_on_tensorflow_only`; CycleGAN's recipe runs there in the
-SIGKILL + resume test).
+`helpers.recipe_on_tensorflow_only`).
 Pix2Pix exports its one direction; DiscoGAN shares CycleGAN's two-way
 export code and skips it.
 """
