@@ -31,9 +31,9 @@ export_on_tensorflow_only = tensorflow_only(
 # and every model fits, resumes and exports on every backend in the model
 # tests. So every recipe test runs on TensorFlow, and on JAX and torch,
 # where each recipe run costs tens of seconds of compilation, Pix2Pix
-# represents the runner end to end (train, score, export) and in its
-# divergence stop; a recipe's SIGKILL + resume is checked there by the
-# DCGAN recipe and the staged model.
+# represents the runner end to end (train, score, export); a recipe's
+# SIGKILL + resume and its divergence stop are checked there by the DCGAN
+# recipe (and the SIGKILL also by the staged model).
 recipe_on_tensorflow_only = tensorflow_only(
     "recipe checked on TensorFlow; Pix2Pix represents the shared "
     "translation runner on this backend, the DCGAN recipe and the staged "
