@@ -133,8 +133,10 @@ def _add_translate_parser(commands):
         description=(
             "Runs a translator export directory, SavedModel or .tflite file "
             "(Pix2Pix, CycleGAN, DiscoGAN: one direction) on image files. "
-            "Each image is resized to the model's input size and converted "
-            "to its channels."
+            "Each image is converted to the model's channels and resized to "
+            "its input size; a model exported with free height and width "
+            "keeps each image's size (rounded to the multiple its strides "
+            "need)."
         ),
     )
     translate.add_argument("artifact", help="export dir, SavedModel or .tflite")
@@ -335,7 +337,9 @@ def _translate(args):
     if not single:
         os.makedirs(args.output, exist_ok=True)
     for path in args.images:
-        image = read_image_for(path, artifact.input_shape)
+        image = read_image_for(
+            path, artifact.input_shape, artifact.size_multiple
+        )
         output = artifact(image[None])[0]
         name = os.path.splitext(os.path.basename(path))[0] + ".png"
         target = args.output if single else os.path.join(args.output, name)

@@ -7,6 +7,7 @@ from PIL import Image
 
 from keras_gans.cli import main
 from keras_gans.export import export_translator
+from keras_gans.utils.free_size import free_size_copy
 
 SHAPE = (16, 16, 1)
 
@@ -35,16 +36,21 @@ def _write_png(path, size, mode="L", seed=0):
 
 def test_translate_matches_the_keras_network(translator_export, tmp_path):
     network, directory = translator_export
-    # A colour image of another size: converted to gray, resized to 16x16.
+    # A colour image of another size: converted to gray and, the network
+    # being fully convolutional (exported with free height and width),
+    # translated at its own 24x20 size. (Resizing to a fixed-size export's
+    # input: tests/export/test_committed_artifacts.py.)
     source = _write_png(tmp_path / "in.png", (24, 20), mode="RGB")
     target = tmp_path / "out.png"
     assert main(["translate", str(directory), source, "-o", str(target)]) == 0
 
-    image = Image.open(source).convert("L").resize((16, 16), Image.BICUBIC)
+    image = Image.open(source).convert("L")
     x = np.asarray(image, "float32")[None, ..., None] / 127.5 - 1.0
-    expected = keras.ops.convert_to_numpy(network(x))[0]
+    copy, multiple = free_size_copy(network)
+    assert multiple == 1
+    expected = keras.ops.convert_to_numpy(copy(x))[0]
     written = np.asarray(Image.open(target), "float32") / 127.5 - 1.0
-    assert written.shape == (16, 16, 3)
+    assert written.shape == (24, 20, 3)
     # PNG stores 8 bits: one step is 2/255.
     np.testing.assert_allclose(written, expected, atol=1.01 * 2 / 255)
 

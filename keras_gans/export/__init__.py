@@ -3,7 +3,9 @@
 `export_generator(gan, directory)` writes a verified SavedModel, a
 `.tflite` file and `model_card.json` for a latent generator;
 `export_translator(network, directory)` does the same for an
-image-to-image generator (pix2pix, CycleGAN, DiscoGAN).
+image-to-image generator (pix2pix, CycleGAN, DiscoGAN), with free height
+and width when the network is fully convolutional. Both run one exporter
+parametrized by an `ArtifactSpec` (the signature as data).
 `load_generator_artifact(path)` and `load_translator_artifact(path)` load
 any of them (or a `.keras` file) back as a NumPy callable. Importing this
 package does not import TensorFlow; exporting from the JAX or torch
@@ -11,6 +13,7 @@ backend runs the TensorFlow part in a child process.
 """
 
 from keras_gans.export.artifact_loader import load_generator_artifact
+from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.export_generator import QUANTIZE_MODES
 from keras_gans.export.export_generator import export_from_file
 from keras_gans.export.export_generator import export_generator
@@ -24,6 +27,7 @@ from keras_gans.export.translator_loader import load_translator_artifact
 
 __all__ = [
     "QUANTIZE_MODES",
+    "ArtifactSpec",
     "ExportParityError",
     "GeneratorArtifact",
     "LiteRTGenerator",

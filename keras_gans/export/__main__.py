@@ -2,71 +2,25 @@
 
 Internal: `export_generator` and `export_translator` start this with
 `KERAS_BACKEND=tensorflow` when the caller's backend is JAX or torch. It
-reloads the network saved by the parent, exports and verifies it against
-the parent's reference outputs, and writes the model card. Errors the
-caller should see with their own type are reported as JSON in
-`--error-file`.
+reads the work folder the parent wrote (the network as `.keras`, its
+`ArtifactSpec`, the parity cases with the parent's reference outputs),
+exports and verifies the network, and writes the model card. Errors the
+caller should see with their own type are reported as JSON in the work
+folder's `error.json`.
 """
 
 import argparse
 import json
+import os
 import sys
 
 
 def _parse(argv):
     parser = argparse.ArgumentParser(prog="python -m keras_gans.export")
-    parser.add_argument(
-        "--kind", choices=("generator", "translator"), default="generator"
-    )
-    parser.add_argument("--generator", required=True)
-    parser.add_argument("--reference", required=True)
-    parser.add_argument("--card-fields", required=True)
-    parser.add_argument("--error-file", required=True)
+    parser.add_argument("--work", required=True)
     parser.add_argument("--directory", required=True)
     parser.add_argument("--quantize", choices=("float16", "int8"))
-    # Latent generators: parity latents, int8 calibration latents, labels.
-    parser.add_argument("--latents")
-    parser.add_argument("--representative")
-    parser.add_argument("--labels")
-    # Translators: parity images and how the card describes them.
-    parser.add_argument("--images")
-    parser.add_argument("--parity-description")
-    args = parser.parse_args(argv)
-    needed = "--images" if args.kind == "translator" else "--latents"
-    if getattr(args, needed[2:]) is None:
-        parser.error(f"--kind {args.kind} needs {needed}")
-    return args
-
-
-def _load(path):
-    import numpy as np
-
-    return None if path is None else np.load(path)
-
-
-def _export(args, generator, card_fields):
-    from keras_gans.export import tensorflow_exporter
-
-    if args.kind == "translator":
-        return tensorflow_exporter.export_translator_and_verify(
-            generator,
-            args.directory,
-            images=_load(args.images),
-            reference=_load(args.reference),
-            card_fields=card_fields,
-            quantize=args.quantize,
-            parity_description=args.parity_description,
-        )
-    return tensorflow_exporter.export_and_verify(
-        generator,
-        args.directory,
-        latents=_load(args.latents),
-        reference=_load(args.reference),
-        card_fields=card_fields,
-        quantize=args.quantize,
-        representative=_load(args.representative),
-        labels=_load(args.labels),
-    )
+    return parser.parse_args(argv)
 
 
 def main(argv=None):
@@ -74,21 +28,29 @@ def main(argv=None):
     args = _parse(argv)
 
     import keras_gans  # noqa: F401  (registers custom layers for loading)
+    from keras_gans.export import tensorflow_exporter
+    from keras_gans.export import tensorflow_subprocess
     from keras_gans.export.export_parity_error import ExportParityError
-    from keras_gans.utils.safe_loading import load_keras_file
 
-    generator = load_keras_file(args.generator, compile=False)
-    with open(args.card_fields, encoding="utf-8") as handle:
-        card_fields = json.load(handle)
+    network, spec, parity, card_fields, calibration = (
+        tensorflow_subprocess.read_hand_over(args.work)
+    )
     try:
-        _export(args, generator, card_fields)
+        tensorflow_exporter.export_and_verify(
+            network,
+            args.directory,
+            spec=spec,
+            parity=parity,
+            card_fields=card_fields,
+            quantize=args.quantize,
+            calibration=calibration,
+        )
     except (ExportParityError, ValueError) as error:
-        with open(args.error_file, "w", encoding="utf-8") as handle:
-            kind = (
-                "ExportParityError"
-                if isinstance(error, ExportParityError)
-                else "ValueError"
-            )
+        path = os.path.join(args.work, tensorflow_subprocess.ERROR_FILE)
+        with open(path, "w", encoding="utf-8") as handle:
+            kind = type(error).__name__
+            if not isinstance(error, ExportParityError):
+                kind = "ValueError"
             json.dump({"type": kind, "message": str(error)}, handle)
         return 3
     return 0

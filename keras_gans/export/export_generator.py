@@ -7,6 +7,7 @@ import keras
 import numpy as np
 
 from keras_gans.export import model_card
+from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.utils.safe_loading import load_keras_file
@@ -195,17 +196,68 @@ def _export(
     reference, generator = _float32_reference(gan, latents, labels)
     card_fields = _card_fields(gan, dataset, epochs, trained_backend)
     os.makedirs(directory, exist_ok=True)
-    export_and_verify = exporter_for_backend(model_card.GENERATOR_KIND)
+    export_and_verify = exporter_for_backend()
     return export_and_verify(
         generator,
         directory,
-        latents=latents,
-        reference=reference,
+        spec=generator_spec(gan),
+        parity=[_parity_case(latents, labels, reference)],
         card_fields=card_fields,
         quantize=quantize,
-        representative=representative,
-        labels=labels,
+        calibration=_calibration(gan, representative),
     )
+
+
+def generator_spec(gan):
+    """The `ArtifactSpec` of a GAN's sampling generator.
+
+    `latent` float32 `(latent_dim,)`, and for a conditional generator
+    `label` int32 `()` with the class count kept in the SavedModel; the
+    output is `images` of the training shape.
+    """
+    inputs = [(model_card.INPUT_NAME, "float32", (int(gan.latent_dim),))]
+    constants = {}
+    if gan.uses_labels:
+        inputs.append((model_card.LABEL_NAME, "int32", ()))
+        constants[model_card.NUM_CLASSES_COLLECTION] = int(gan.num_classes)
+    return ArtifactSpec(
+        model_card.GENERATOR_KIND,
+        inputs,
+        output_shape=gan.image_shape,
+        constants=constants,
+    )
+
+
+def _parity_case(latents, labels, reference):
+    latent_dim = int(latents.shape[1])
+    feeds = {model_card.INPUT_NAME: np.asarray(latents, dtype="float32")}
+    card = {
+        "latents": (
+            f"numpy.random.default_rng({model_card.PARITY_SEED})"
+            f".standard_normal(({model_card.PARITY_COUNT}, {latent_dim}))"
+        )
+    }
+    if labels is not None:
+        feeds[model_card.LABEL_NAME] = np.asarray(labels, dtype="int32")
+        card["labels"] = [int(label) for label in labels]
+    return {
+        "feeds": feeds,
+        "reference": reference,
+        "description": f"{len(latents)} fixed latents",
+        "card": card,
+    }
+
+
+def _calibration(gan, representative):
+    """int8 calibration inputs by name; a conditional generator is
+    calibrated on the class-balanced labels `labels_for(N)`."""
+    if representative is None:
+        return None
+    calibration = {model_card.INPUT_NAME: representative}
+    if gan.uses_labels:
+        labels = gan.labels_for(len(representative))
+        calibration[model_card.LABEL_NAME] = np.asarray(labels, "int32")
+    return calibration
 
 
 def _float32_reference(gan, latents, labels):
@@ -311,9 +363,6 @@ def _generator_steps(gan):
 def _card_fields(gan, dataset, epochs, trained_backend):
     latent_dim = int(gan.latent_dim)
     image_shape = [int(d) for d in gan.image_shape]
-    inputs = {model_card.INPUT_NAME: [None, latent_dim]}
-    if gan.uses_labels:
-        inputs[model_card.LABEL_NAME] = [None]
     return {
         "format_version": model_card.CARD_FORMAT_VERSION,
         "kind": model_card.GENERATOR_KIND,
@@ -332,9 +381,4 @@ def _card_fields(gan, dataset, epochs, trained_backend):
         "keras_gans_version": __version__,
         "trained_backend": trained_backend,
         "reference_backend": keras.backend.backend(),
-        "signature": {
-            "name": model_card.SIGNATURE_KEY,
-            "inputs": inputs,
-            "outputs": {model_card.OUTPUT_NAME: [None] + image_shape},
-        },
     }

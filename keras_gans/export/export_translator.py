@@ -6,15 +6,21 @@ import keras
 import numpy as np
 
 from keras_gans.export import model_card
+from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.export_generator import check_card_values
 from keras_gans.export.export_generator import check_quantize
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.export.translator_artifact import check_translator_images
 from keras_gans.training.precision import float32_copy
+from keras_gans.utils.free_size import free_size_copy
+from keras_gans.utils.free_size import parity_size
+from keras_gans.utils.free_size import smallest_size
 from keras_gans.utils.validation import check_directory_arg
 from keras_gans.utils.validation import format_received
 from keras_gans.version import __version__
 
+# A free-size export is also verified on this many images of a second size.
+SECOND_SIZE_COUNT = 2
 # Card entries the exporter itself writes after verification; `extra_card`
 # may not override them (nor the descriptive fields of `_card_fields`).
 _EXPORT_KEYS = (
@@ -24,6 +30,8 @@ _EXPORT_KEYS = (
     "export_errors",
     "export_backend",
     "tensorflow_version",
+    "free_dims",
+    "size_multiple",
 )
 
 
@@ -37,6 +45,7 @@ def export_translator(
     steps=None,
     direction=None,
     extra_card=None,
+    free_size=True,
 ):
     """Exports an image-to-image generator as SavedModel and TFLite.
 
@@ -50,7 +59,18 @@ def export_translator(
     - `model_card.json`: `kind: "translator"`, the shapes, the direction,
       the training record and how faithful each artifact is.
 
-    Both files are run on the parity images and compared with
+    A fully convolutional network (a U-Net, a ResNet generator) is
+    exported with free height and width (`free_size=True`): both files
+    take images of any size that is a multiple of the product of the
+    network's downsampling strides (the card's `size_multiple`, e.g. 64
+    for a U-Net of depth 6), and other sizes are refused with an error
+    naming that multiple (no padding: a padded image is not the same
+    translation). The card records `free_dims`, and `input_shape` /
+    `output_shape` hold `null` for the free dimensions.
+
+    Both files are run on the parity images (for a free-size export, also
+    on images of a second size, e.g. 128x192 for a network trained at
+    64x64 whose multiple is 64) and compared with
     `generator(parity_images, training=False)` on the current backend: the
     SavedModel and a float32 TFLite file must be within 1e-4 (max abs
     error); a quantized file's error is measured and recorded. Files are
@@ -83,6 +103,9 @@ def export_translator(
             (NumPy scalars and arrays are converted), e.g. `{"variant":
             "CycleGAN", "test_scores": {...}}`; it may not replace the
             entries the exporter writes.
+        free_size: `True` exports a fully convolutional network with free
+            height and width (a network that is not keeps its size);
+            `False` pins the size of the parity images.
 
     Returns:
         The model card as a dict: `kind`, `direction`, `network`,
@@ -119,26 +142,82 @@ def export_translator(
             "`direction` must be a non-empty string (e.g. 'A->B') or None. "
             + format_received(direction=direction)
         )
+    if not isinstance(free_size, bool):
+        raise ValueError(
+            "`free_size` must be True or False. "
+            + format_received(free_size=free_size)
+        )
     input_shape = translator_input_shape(generator)
     # TFLite has no bfloat16 kernels: a mixed-precision network is exported
     # (and its parity reference computed) as a float32 copy of its weights.
     generator = float32_copy(generator)
-    images, description = _parity_images(parity_images, input_shape)
+    multiple = None
+    if free_size:
+        generator, multiple = free_size_copy(generator)
+    images, description = _parity_images(parity_images, input_shape, multiple)
     reference = _translate(generator, images)
+    parity = [_parity_case(images, reference, description)]
+    if multiple is not None:
+        parity.append(_second_size_case(generator, images, multiple))
+    spec = translator_spec(images, reference, multiple)
     card_fields = _card_fields(
-        generator, images, reference, dataset, epochs, steps, direction
+        generator, spec, dataset, epochs, steps, direction
     )
     card_fields.update(_check_extra_card(extra_card, card_fields))
-    export_and_verify = exporter_for_backend(model_card.TRANSLATOR_KIND)
+    export_and_verify = exporter_for_backend()
     return export_and_verify(
         generator,
         directory,
-        images=images,
-        reference=reference,
+        spec=spec,
+        parity=parity,
         card_fields=card_fields,
         quantize=quantize,
-        parity_description=description,
     )
+
+
+def translator_spec(images, outputs, multiple=None):
+    """The `ArtifactSpec` of a translator: `image` -> `images`.
+
+    Args:
+        images: parity inputs `(N, H, W, Ca)`.
+        outputs: the network's outputs for them `(N, H, W, Cb)`.
+        multiple: for a free-size export, what height and width must be
+            multiples of; `None` pins the parity images' size.
+    """
+    input_shape = tuple(images.shape[1:])
+    output_shape = tuple(outputs.shape[1:])
+    if multiple is not None:
+        input_shape = (None, None, input_shape[2])
+        output_shape = (None, None, output_shape[2])
+    return ArtifactSpec(
+        model_card.TRANSLATOR_KIND,
+        [(model_card.TRANSLATOR_INPUT_NAME, "float32", input_shape)],
+        output_shape=output_shape,
+        size_multiple=multiple or 1,
+    )
+
+
+def _parity_case(images, reference, description):
+    return {
+        "feeds": {model_card.TRANSLATOR_INPUT_NAME: images},
+        "reference": reference,
+        "description": f"{len(images)} parity images "
+        f"{images.shape[1]}x{images.shape[2]}",
+        "card": {"images": description},
+    }
+
+
+def _second_size_case(generator, images, multiple):
+    """Parity images of a second size: free dimensions must stay free."""
+    height, width = parity_size(images.shape[1:3], multiple)
+    shape = (SECOND_SIZE_COUNT, height, width, images.shape[3])
+    rng = np.random.default_rng(model_card.PARITY_SEED + 1)
+    second = rng.uniform(-1.0, 1.0, shape).astype("float32")
+    description = (
+        f"numpy.random.default_rng({model_card.PARITY_SEED + 1})"
+        f".uniform(-1, 1, {shape})"
+    )
+    return _parity_case(second, _translate(generator, second), description)
 
 
 def translator_input_shape(generator):
@@ -179,13 +258,17 @@ def translator_input_shape(generator):
     return tuple(inputs[0].shape[1:])
 
 
-def _parity_images(parity_images, input_shape):
+def _parity_images(parity_images, input_shape, multiple):
     """`(images, description)`: the parity inputs and how the card says so."""
     if parity_images is not None:
         images = check_translator_images(
             parity_images, input_shape, name="parity_images"
         )
         return images, f"{len(images)} images given as parity_images"
+    if None in input_shape and multiple is not None:
+        # A network built free: parity at a size its strides allow.
+        size = smallest_size(multiple)
+        input_shape = tuple(size if d is None else d for d in input_shape)
     if None in input_shape:
         raise ValueError(
             f"The generator takes images of any height or width "
@@ -220,18 +303,15 @@ def _translate(generator, images):
     return outputs
 
 
-def _card_fields(
-    generator, images, reference, dataset, epochs, steps, direction
-):
-    input_shape = [int(d) for d in images.shape[1:]]
-    output_shape = [int(d) for d in reference.shape[1:]]
+def _card_fields(generator, spec, dataset, epochs, steps, direction):
+    (_, _, input_shape), = spec.inputs
     return {
         "format_version": model_card.CARD_FORMAT_VERSION,
         "kind": model_card.TRANSLATOR_KIND,
         "direction": direction,
         "network": generator.name,
-        "input_shape": input_shape,
-        "output_shape": output_shape,
+        "input_shape": list(input_shape),
+        "output_shape": list(spec.output_shape),
         "value_range": list(model_card.VALUE_RANGE),
         "dataset": dataset,
         "epochs": None if epochs is None else int(epochs),
@@ -240,11 +320,7 @@ def _card_fields(
         "keras_gans_version": __version__,
         "trained_backend": keras.backend.backend(),
         "reference_backend": keras.backend.backend(),
-        "signature": {
-            "name": model_card.SIGNATURE_KEY,
-            "inputs": {model_card.TRANSLATOR_INPUT_NAME: [None, *input_shape]},
-            "outputs": {model_card.OUTPUT_NAME: [None, *output_shape]},
-        },
+        **spec.card_fields(),
     }
 
 

@@ -15,10 +15,15 @@ class LiteRTTranslator:
     rank-4 float32 output `(batch, H, W, Cb)`; when it has several outputs,
     the one named `images` in its signature is used. A file with a free
     batch size (as `export_translator` writes) runs any batch at once; one
-    with a fixed batch size B runs the batch in chunks of B.
+    with a fixed batch size B runs the batch in chunks of B. A file with
+    free height and width (a fully convolutional network's export) takes
+    images of any size that is a multiple of `size_multiple`: LiteRT
+    resizes its input tensor to each batch.
 
     Args:
         path: path of the `.tflite` file.
+        size_multiple: what a free height or width must be a multiple of
+            (the model card's `size_multiple`); 1 checks nothing.
 
     Raises:
         ValueError: if the file is not an image-to-image network (a latent
@@ -33,16 +38,15 @@ class LiteRTTranslator:
     ```
     """
 
-    def __init__(self, path):
+    def __init__(self, path, size_multiple=1):
         self.path = str(path)
         self._signature = TFLiteSignature(self.path)
         self._input_name, shape = self._check_input()
         self._output_name, output_shape = self._check_output()
         self._batch = None if shape[0] < 0 else int(shape[0])
-        self.input_shape = tuple(int(d) for d in shape[1:])
-        self.output_shape = tuple(
-            None if d < 0 else int(d) for d in output_shape[1:]
-        )
+        self.input_shape = _dims(shape[1:])
+        self.output_shape = _dims(output_shape[1:])
+        self.size_multiple = int(size_multiple)
 
     def __call__(self, images):
         """Float32 outputs `(N, H, W, Cb)` for float32 images `(N, H, W, Ca)`.
@@ -50,7 +54,8 @@ class LiteRTTranslator:
         The value range is not checked here: see `TranslatorArtifact`.
         """
         images = check_translator_images(
-            images, self.input_shape, check_range=False
+            images, self.input_shape, check_range=False,
+            size_multiple=self.size_multiple,
         )
         if self._batch is None or self._batch == len(images):
             return self._run(images)
@@ -89,13 +94,13 @@ class LiteRTTranslator:
                 )
             if (
                 len(shape) == 4
-                and all(d > 0 for d in shape[1:])
+                and shape[3] > 0
                 and np.dtype(details["dtype"]) == np.float32
             ):
                 return name, shape
         raise self._not_a_translator(
             "a translator has one float32 input, an image batch "
-            "(batch, height, width, channels) of known size."
+            "(batch, height, width, channels) with known channels."
         )
 
     def _check_output(self):
@@ -115,3 +120,7 @@ class LiteRTTranslator:
                 "(batch, height, width, channels)."
             )
         return name, shape
+
+
+def _dims(shape):
+    return tuple(None if d < 0 else int(d) for d in shape)

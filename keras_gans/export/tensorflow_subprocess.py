@@ -1,10 +1,9 @@
 """Runs the TensorFlow export in a child process (JAX and torch backends).
 
 Keras fixes its backend per process, and SavedModel/TFLite export needs
-TensorFlow. On another backend the network (latent generator or
-image-to-image translator) is saved to a `.keras` file (weights are
-backend-portable) and `python -m keras_gans.export` reloads it with
-`KERAS_BACKEND=tensorflow`. The parity reference is computed in the
+TensorFlow. On another backend the network (of any kind) is saved to a
+`.keras` file (weights are backend-portable) with its `ArtifactSpec`, and
+`python -m keras_gans.export` reloads it with `KERAS_BACKEND=tensorflow`. The parity reference is computed in the
 parent, on the original backend, so the check is truly cross-backend.
 """
 
@@ -39,76 +38,45 @@ def _child_environment():
     return env
 
 
-def exporter_for_backend(kind):
-    """The export function for `kind` on the current Keras backend.
+def exporter_for_backend():
+    """The export function on the current Keras backend.
 
-    In process on TensorFlow (`tensorflow_exporter`), else the child
-    process versions below; both have the same contract.
-
-    Args:
-        kind: `"generator"` (`export_and_verify`) or `"translator"`
-            (`export_translator_and_verify`).
+    `tensorflow_exporter.export_and_verify` in process on TensorFlow, else
+    `export_in_tensorflow_process`: the same contract.
     """
     import keras
 
     if keras.backend.backend() == "tensorflow":
         from keras_gans.export import tensorflow_exporter
 
-        return {
-            "generator": tensorflow_exporter.export_and_verify,
-            "translator": tensorflow_exporter.export_translator_and_verify,
-        }[kind]
-    return {
-        "generator": export_in_tensorflow_process,
-        "translator": export_translator_in_tensorflow_process,
-    }[kind]
+        return tensorflow_exporter.export_and_verify
+    return export_in_tensorflow_process
+
+
+# The files of the parent-to-child hand-over, in one work folder.
+NETWORK_FILE = "network.keras"
+SPEC_FILE = "spec.json"
+CARD_FIELDS_FILE = "card_fields.json"
+PARITY_FILE = "parity.json"
+CALIBRATION_FILE = "calibration.npz"
+ERROR_FILE = "error.json"
+REFERENCE_KEY = "__reference__"
 
 
 def export_in_tensorflow_process(
-    generator,
+    network,
     directory,
-    latents,
-    reference,
+    spec,
+    parity,
     card_fields,
     quantize=None,
-    representative=None,
-    labels=None,
+    calibration=None,
 ):
     """Same contract as `tensorflow_exporter.export_and_verify`.
 
-    Returns:
-        The model card dict written by the child.
-
-    Raises:
-        ExportParityError, ValueError: re-raised from the child.
-        RuntimeError: if the child fails otherwise (its output is quoted).
-    """
-    arrays = {"latents": np.asarray(latents, dtype="float32")}
-    if representative is not None:
-        arrays["representative"] = np.asarray(representative, dtype="float32")
-    if labels is not None:
-        arrays["labels"] = np.asarray(labels, dtype="int32")
-    return _export_in_child(
-        "generator",
-        generator,
-        directory,
-        arrays,
-        reference,
-        card_fields,
-        quantize,
-    )
-
-
-def export_translator_in_tensorflow_process(
-    generator,
-    directory,
-    images,
-    reference,
-    card_fields,
-    quantize=None,
-    parity_description=None,
-):
-    """Same contract as `tensorflow_exporter.export_translator_and_verify`.
+    Saves the network, spec, card fields, parity cases and calibration
+    inputs to a work folder, runs `python -m keras_gans.export` on it and
+    reads the card it wrote.
 
     Returns:
         The model card dict written by the child.
@@ -116,74 +84,29 @@ def export_translator_in_tensorflow_process(
     Raises:
         ExportParityError, ValueError: re-raised from the child.
         RuntimeError: if the child fails otherwise (its output is quoted).
-    """
-    options = []
-    if parity_description is not None:
-        options += ["--parity-description", parity_description]
-    return _export_in_child(
-        "translator",
-        generator,
-        directory,
-        {"images": np.asarray(images, dtype="float32")},
-        reference,
-        card_fields,
-        quantize,
-        options,
-    )
-
-
-def _export_in_child(
-    kind,
-    generator,
-    directory,
-    arrays,
-    reference,
-    card_fields,
-    quantize,
-    options=(),
-):
-    """Saves the inputs, runs `python -m keras_gans.export`, reads the card.
-
-    Args:
-        kind: `"generator"` or `"translator"`: which exporter the child
-            runs.
-        generator: the Keras network to export.
-        directory: export directory.
-        arrays: NumPy inputs by command-line option name (`latents`,
-            `images`, `labels`...), passed to the child as `.npy` files.
-        reference: the network's outputs on the parity inputs.
-        card_fields: descriptive card entries (JSON-serializable).
-        quantize: `None`, `"float16"` or `"int8"`.
-        options: further command-line arguments for the child.
     """
     with tempfile.TemporaryDirectory(prefix="keras_gans_export_") as work:
-        error_file = os.path.join(work, "error.json")
-        generator_path = os.path.join(work, "generator.keras")
-        card_fields_path = os.path.join(work, "card_fields.json")
-        generator.save(generator_path)
-        with open(card_fields_path, "w", encoding="utf-8") as handle:
-            json.dump(card_fields, handle)
+        network.save(os.path.join(work, NETWORK_FILE))
+        _write_json(work, SPEC_FILE, spec.get_config())
+        _write_json(work, CARD_FIELDS_FILE, card_fields)
+        cases = []
+        for i, case in enumerate(parity):
+            arrays = {**case["feeds"], REFERENCE_KEY: case["reference"]}
+            np.savez(os.path.join(work, f"parity_{i}.npz"), **arrays)
+            cases.append(
+                {
+                    "file": f"parity_{i}.npz",
+                    "description": case["description"],
+                    "card": case.get("card", {}),
+                }
+            )
+        _write_json(work, PARITY_FILE, cases)
         command = [
-            sys.executable,
-            "-m",
-            "keras_gans.export",
-            "--kind",
-            kind,
-            "--generator",
-            generator_path,
-            "--card-fields",
-            card_fields_path,
-            "--error-file",
-            error_file,
-            "--directory",
-            os.path.abspath(directory),
-            *options,
-        ]
-        arrays = {**arrays, "reference": np.asarray(reference, "float32")}
-        for name, array in arrays.items():
-            path = os.path.join(work, f"{name}.npy")
-            np.save(path, array)
-            command += [f"--{name}", path]
+            sys.executable, "-m", "keras_gans.export",
+            "--work", work, "--directory", os.path.abspath(directory),
+        ]  # fmt: skip
+        if calibration is not None:
+            np.savez(os.path.join(work, CALIBRATION_FILE), **calibration)
         if quantize is not None:
             command += ["--quantize", quantize]
         result = subprocess.run(
@@ -193,6 +116,7 @@ def _export_in_child(
             text=True,
             check=False,
         )
+        error_file = os.path.join(work, ERROR_FILE)
         if os.path.isfile(error_file):
             with open(error_file, encoding="utf-8") as handle:
                 report = json.load(handle)
@@ -210,3 +134,44 @@ def _export_in_child(
             f"{directory!r}."
         )
     return card
+
+
+def read_hand_over(work):
+    """The child's side: `(network, spec, parity, card_fields,
+    calibration)` from the work folder `export_in_tensorflow_process`
+    wrote."""
+    from keras_gans.export.artifact_spec import ArtifactSpec
+    from keras_gans.utils.safe_loading import load_keras_file
+
+    network = load_keras_file(os.path.join(work, NETWORK_FILE), compile=False)
+    spec = ArtifactSpec.from_config(_read_json(work, SPEC_FILE))
+    parity = []
+    for case in _read_json(work, PARITY_FILE):
+        with np.load(os.path.join(work, case["file"])) as arrays:
+            feeds = {k: arrays[k] for k in arrays.files if k != REFERENCE_KEY}
+            reference = arrays[REFERENCE_KEY]
+        parity.append(
+            {
+                "feeds": feeds,
+                "reference": reference,
+                "description": case["description"],
+                "card": case["card"],
+            }
+        )
+    calibration = None
+    path = os.path.join(work, CALIBRATION_FILE)
+    if os.path.isfile(path):
+        with np.load(path) as arrays:
+            calibration = {k: arrays[k] for k in arrays.files}
+    card_fields = _read_json(work, CARD_FIELDS_FILE)
+    return network, spec, parity, card_fields, calibration
+
+
+def _write_json(work, name, value):
+    with open(os.path.join(work, name), "w", encoding="utf-8") as handle:
+        json.dump(value, handle)
+
+
+def _read_json(work, name):
+    with open(os.path.join(work, name), encoding="utf-8") as handle:
+        return json.load(handle)

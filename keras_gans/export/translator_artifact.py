@@ -12,7 +12,7 @@ def _shape_text(shape):
 
 
 def check_translator_images(
-    images, input_shape, check_range=True, name="images"
+    images, input_shape, check_range=True, name="images", size_multiple=1
 ):
     """Validates a batch of translator inputs; returns it as float32.
 
@@ -22,6 +22,8 @@ def check_translator_images(
             size.
         check_range: also require finite values in [-1, 1].
         name: the argument name error messages use.
+        size_multiple: what a free (`None`) height or width must be a
+            multiple of.
 
     Raises:
         ValueError: naming what is wrong (rank, size, channels, range) and
@@ -59,6 +61,18 @@ def check_translator_images(
             f"translator maps {expected} images.",
             shape,
         )
+    free = [
+        got
+        for want, got in zip(input_shape[:2], array.shape[1:3])
+        if want is None
+    ]
+    if any(size % size_multiple for size in free):
+        raise error(
+            f"must have a height and width that are multiples of "
+            f"{size_multiple} (the product of the network's downsampling "
+            f"strides), e.g. {size_multiple} or {2 * size_multiple}.",
+            shape,
+        )
     array = np.ascontiguousarray(array, dtype="float32")
     if not check_range:
         return array
@@ -89,7 +103,9 @@ class TranslatorArtifact:
         output_shape: `(H, W, Cb)` of one output image.
         kind: `"keras"`, `"saved_model"` or `"tflite"`.
         path: the path it was loaded from.
-        card: the export's model card dict, or `None`.
+        card: the export's model card dict, or `None`. Its `size_multiple`
+            (free-size exports) is what a free height or width must be a
+            multiple of.
 
     Example:
 
@@ -108,6 +124,7 @@ class TranslatorArtifact:
         self.kind = kind
         self.path = str(path)
         self.card = card
+        self.size_multiple = int((card or {}).get("size_multiple") or 1)
 
     @property
     def direction(self):
@@ -127,7 +144,9 @@ class TranslatorArtifact:
             ValueError: for a batch of the wrong rank, size or channel
                 count, or values outside [-1, 1], naming what was received.
         """
-        images = check_translator_images(images, self.input_shape)
+        images = check_translator_images(
+            images, self.input_shape, size_multiple=self.size_multiple
+        )
         return np.asarray(self._run(images), dtype="float32")
 
     def __repr__(self):

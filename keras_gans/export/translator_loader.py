@@ -93,7 +93,9 @@ def _check_against_card(artifact):
 def _load_tflite(path, card):
     from keras_gans.export.litert_translator import LiteRTTranslator
 
-    translator = LiteRTTranslator(path)
+    translator = LiteRTTranslator(
+        path, size_multiple=(card or {}).get("size_multiple") or 1
+    )
     return TranslatorArtifact(
         translator,
         translator.input_shape,
@@ -127,14 +129,14 @@ def _load_saved_model(path, card):
     )
     if (
         ranks != [4]
-        or None in next(iter(inputs.values())).shape[1:]
+        or next(iter(inputs.values())).shape[3] is None
         or outputs[output_name].shape.rank != 4
     ):
         raise ValueError(
             f"`{path}` is not an image-to-image SavedModel: it must take one "
-            f"image batch (batch, height, width, channels) of known size and "
-            f"return one. Found inputs {inputs} and outputs {outputs}. "
-            + format_received(path=path)
+            f"image batch (batch, height, width, channels) with known "
+            f"channels and return one. Found inputs {inputs} and outputs "
+            f"{outputs}. " + format_received(path=path)
         )
     input_name, input_spec = next(iter(inputs.items()))
 

@@ -110,6 +110,13 @@ class TranslationModel(TwoPlayerModel):
     def translate(self, images, direction="a_to_b", batch_size=32):
         """Translates images in [-1, 1] in inference mode.
 
+        A fully convolutional translator (U-Net, ResNet generator) also
+        translates images of another size than it was trained at, as long
+        as height and width are multiples of the product of its
+        downsampling strides: they run through a copy of the network
+        built with free height and width and the current weights (no
+        resizing). Other networks take only their training size.
+
         Args:
             images: float array `(N, H, W, C)` of the source domain.
             direction: `"a_to_b"` or (two-way models) `"b_to_a"`.
@@ -128,6 +135,8 @@ class TranslationModel(TwoPlayerModel):
         from keras_gans.utils.data_checks import check_image_array
 
         images = np.asarray(images)
+        if images.ndim == 4 and images.shape[1:3] != source_shape[:2]:
+            network, source_shape = self._at_free_size(direction, images)
         check_image_array(images, source_shape, name="images")
         outputs = []
         for start in range(0, len(images), batch_size):
@@ -136,6 +145,32 @@ class TranslationModel(TwoPlayerModel):
                 ops.convert_to_numpy(network(batch, training=False))
             )
         return np.concatenate(outputs, axis=0).astype("float32")
+
+    def _at_free_size(self, direction, images):
+        """`(network, source shape)` for images of another size: the
+        free-size copy with the current weights, or the network itself
+        (whose shape check then names the size it takes)."""
+        from keras_gans.utils.free_size import free_size_copy
+
+        network = self.translator(direction)
+        copies = self.__dict__.setdefault("_free_size_copies", {})
+        if direction not in copies:
+            copies[direction] = free_size_copy(network)
+        copy, multiple = copies[direction]
+        if multiple is None:
+            return network, image_shape_of(network, "input", direction)
+        if any(size % multiple for size in images.shape[1:3]):
+            raise ValueError(
+                f"`images` height and width must be multiples of "
+                f"{multiple} (the product of the {direction} network's "
+                f"downsampling strides) to translate them at their own "
+                f"size. " + format_received(
+                    images=f"array of shape {images.shape}"
+                )
+            )
+        copy.set_weights(network.get_weights())
+        channels = image_shape_of(network, "input", direction)[2]
+        return copy, (*images.shape[1:3], channels)
 
     def fit(self, x=None, y=None, *args, **kwargs):
         self._check_compiled()

@@ -81,11 +81,14 @@ def save_grid(images, path, rows=None, scale=None):
     return save_png(grid, path, scale=scale)
 
 
-def read_image_for(path, image_shape):
+def read_image_for(path, image_shape, size_multiple=1):
     """An image file as float32 `(H, W, C)` in [-1, 1] for a model input.
 
     The image is converted to the model's channels (grayscale or RGB) and
     resized to its height and width with antialiased bicubic resampling.
+    A free (`None`) height or width keeps the image's own size, rounded to
+    the nearest positive multiple of `size_multiple` (resized only when it
+    is not one already).
 
     Raises:
         FileNotFoundError: for a missing file.
@@ -99,6 +102,13 @@ def read_image_for(path, image_shape):
         )
     height, width, channels = image_shape
     image = read_image(path, mode="L" if channels == 1 else "RGB")
-    image = image.resize((width, height), Image.Resampling.BICUBIC)
+    height = height or _nearest_multiple(image.height, size_multiple)
+    width = width or _nearest_multiple(image.width, size_multiple)
+    if (width, height) != image.size:
+        image = image.resize((width, height), Image.Resampling.BICUBIC)
     array = np.asarray(image, dtype="float32").reshape(height, width, channels)
     return array / 127.5 - 1.0
+
+
+def _nearest_multiple(size, multiple):
+    return max(multiple, multiple * round(size / multiple))

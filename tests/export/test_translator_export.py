@@ -1,10 +1,13 @@
 """Export of image-to-image generators: both directions, loaded back.
 
 Three exports are shared by the module (on JAX and torch each one runs a
-TensorFlow child process): A->B, a fixed-size 1->3 channel network;
-B->A, a fully convolutional 3->1 network exported at the size of the
-caller's parity images; and a tiny U-Net with instance normalization
-exported with float16 weights.
+TensorFlow child process): A->B, a 1->3 channel network built at 16x16
+and exported at that size (`free_size=False`); B->A, a 3->1 network built
+with free height and width, exported free and verified on the caller's
+parity images and at a second size; and a tiny U-Net (built at 16x16)
+with instance normalization exported free with float16 weights. The
+issue's own case, a Pix2Pix U-Net trained at 64x64 and run at 128x192,
+is tests/export/test_free_size_export.py.
 """
 
 import importlib
@@ -66,7 +69,7 @@ def a_to_b():
 @pytest.fixture(scope="module")
 def b_to_a():
     keras.utils.set_random_seed(2)
-    # Fully convolutional: any size; the parity images fix the export's.
+    # Built with free height and width.
     return conv_translator(3, 1, None, "g_ba")
 
 
@@ -91,6 +94,7 @@ def exports(a_to_b, b_to_a, tmp_path_factory):
     ab_card = export_translator(
         a_to_b,
         ab_dir,
+        free_size=False,
         dataset="digits<->inverted-digits",
         epochs=2,
         steps=10,
@@ -174,14 +178,27 @@ def test_card_describes_the_translation(exports):
     )
 
 
-def test_free_size_network_is_exported_at_the_parity_size(exports):
-    _, card = exports["B->A"]
+def test_free_size_network_is_exported_with_free_height_and_width(exports):
+    directory, card = exports["B->A"]
     assert card["direction"] == "B->A"
-    assert card["input_shape"] == [SIZE, SIZE, 3]
-    assert card["output_shape"] == [SIZE, SIZE, 1]
-    assert card["export_errors"]["images"] == "3 images given as parity_images"
-    assert card["export_errors"]["tflite_max_abs_error"] <= TOLERANCE
+    assert card["input_shape"] == [None, None, 3]
+    assert card["output_shape"] == [None, None, 1]
+    assert card["signature"]["inputs"] == {"image": [None, None, None, 3]}
+    assert card["free_dims"] == {"image": ["height", "width"]}
+    assert card["size_multiple"] == 1  # no strides
+    assert card["files"]["tflite"]["inputs"] == {
+        "image": [None, None, None, 3]
+    }
+    errors = card["export_errors"]
+    assert errors["images"] == "3 images given as parity_images"
+    # Verified at the parity images' size and at a second one.
+    shapes = [case["input_shapes"]["image"] for case in errors["cases"]]
+    assert shapes == [[3, SIZE, SIZE, 3], [2, SIZE + 1, SIZE + 2, 3]]
+    for key in ("saved_model_max_abs_error", "tflite_max_abs_error"):
+        assert errors[key] == max(case[key] for case in errors["cases"])
+        assert errors[key] <= TOLERANCE
     assert card["dataset"] is None and card["steps"] is None
+    assert "free_dims" not in exports["A->B"][1]
 
 
 def test_tflite_signature_has_image_in_images_out(exports):
@@ -265,15 +282,22 @@ def test_unet_float16_export_records_its_error(
     errors = card["export_errors"]
     # The SavedModel stays float32 whatever the TFLite quantization.
     assert errors["saved_model_max_abs_error"] <= TOLERANCE
-    # The recorded error is the one measured on the images the card names.
+    # The recorded error is the one measured on the images the card names
+    # (the first case; the second is at 20x24, the U-Net's multiple is 4).
+    assert card["size_multiple"] == 4
     images = default_parity_images((SIZE, SIZE, 1))
     expected = keras_outputs(tiny_unet, images)
     artifact = load_translator_artifact(
         os.path.join(directory, "generator.tflite")
     )
     error = float(np.max(np.abs(artifact(images) - expected)))
+    first, second = errors["cases"]
     assert error == pytest.approx(
-        errors["tflite_max_abs_error"], rel=1e-3, abs=1e-6
+        first["tflite_max_abs_error"], rel=1e-3, abs=1e-6
+    )
+    assert second["input_shapes"]["image"] == [2, SIZE + 4, SIZE + 8, 1]
+    assert errors["tflite_max_abs_error"] == max(
+        first["tflite_max_abs_error"], second["tflite_max_abs_error"]
     )
     assert 0.0 < error < 0.05
     assert np.std(expected) > 0.01
@@ -361,6 +385,7 @@ def test_card_mismatch_raises(exports, tmp_path):
         ({"steps": -1}, "Received: steps=-1"),
         ({"epochs": 1.5}, "Received: epochs=1.5"),
         ({"direction": ""}, "Received: direction=''"),
+        ({"free_size": "yes"}, "Received: free_size='yes'"),
         ({"extra_card": {"kind": "x"}}, r"may not replace.*\(kind\)"),
         ({"extra_card": {"files": 1}}, r"may not replace.*\(files\)"),
         ({"extra_card": {"model": object()}}, "JSON values"),
@@ -388,9 +413,10 @@ def test_export_refuses_non_translators(b_to_a, tmp_path):
         export_translator(latent, str(tmp_path))
     with pytest.raises(ValueError, match="functional keras.Model"):
         export_translator(lambda x: x, str(tmp_path))
-    # A free-size network needs parity images to fix the exported size.
+    # Pinned to one size, a free-size network needs parity images to fix
+    # it.
     with pytest.raises(ValueError, match="pass `parity_images`"):
-        export_translator(b_to_a, str(tmp_path))
+        export_translator(b_to_a, str(tmp_path), free_size=False)
     assert not os.listdir(tmp_path)
 
 

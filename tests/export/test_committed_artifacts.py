@@ -1,0 +1,69 @@
+"""Exports written before the artifact spec (the committed `saved_models/`)
+still load and run with today's loaders: fixed-size translators and latent
+generators, from their SavedModel and their `.tflite` file, agreeing with
+each other as their cards say."""
+
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from keras_gans.cli import main
+
+from keras_gans.export import load_generator_artifact
+from keras_gans.export import load_translator_artifact
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.once  # TensorFlow and LiteRT files: no backend
+
+SAVED = os.path.join(REPO, "saved_models")
+
+
+def test_cyclegan_translator_export_loads_at_its_fixed_size():
+    directory = os.path.join(SAVED, "cyclegan_digits-inverted", "a_to_b")
+    tflite = load_translator_artifact(
+        os.path.join(directory, "generator.tflite")
+    )
+    saved_model = load_translator_artifact(directory)
+    for artifact in (tflite, saved_model):
+        assert artifact.input_shape == (32, 32, 1)
+        assert artifact.size_multiple == 1 and artifact.direction == "A->B"
+    images = np.random.default_rng(0).uniform(-1, 1, (3, 32, 32, 1))
+    outputs = tflite(images.astype("float32"))
+    assert outputs.shape == (3, 32, 32, 1)
+    error = tflite.card["export_errors"]["tflite_max_abs_error"]
+    np.testing.assert_allclose(
+        outputs, saved_model(images), atol=max(1e-4, 2 * error)
+    )
+    with pytest.raises(ValueError, match=r"height and width \(32, 32\)"):
+        tflite(np.zeros((1, 64, 64, 1), "float32"))
+
+
+def test_dcgan_generator_export_loads():
+    directory = os.path.join(SAVED, "dcgan_digits")
+    tflite = load_generator_artifact(
+        os.path.join(directory, "generator.tflite")
+    )
+    saved_model = load_generator_artifact(directory)
+    latents = tflite.latents_for(4, seed=0)
+    np.testing.assert_allclose(
+        tflite(latents), saved_model(latents), atol=1e-4
+    )
+
+
+def test_cli_resizes_images_to_a_fixed_size_export(tmp_path):
+    directory = os.path.join(SAVED, "cyclegan_digits-inverted", "a_to_b")
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (24, 20, 3), dtype=np.uint8)
+    source = str(tmp_path / "in.png")
+    Image.fromarray(pixels, "RGB").save(source)
+    target = str(tmp_path / "out.png")
+    assert main(["translate", directory, source, "-o", target]) == 0
+    image = Image.open(source).convert("L").resize((32, 32), Image.BICUBIC)
+    x = np.asarray(image, "float32")[None, ..., None] / 127.5 - 1.0
+    expected = load_translator_artifact(directory)(x)[0]
+    written = np.asarray(Image.open(target), "float32") / 127.5 - 1.0
+    assert written.shape == (32, 32)  # a one-channel PNG
+    # PNG stores 8 bits: one step is 2/255.
+    np.testing.assert_allclose(written, expected[..., 0], atol=1.01 * 2 / 255)
