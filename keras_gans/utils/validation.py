@@ -70,35 +70,46 @@ def check_rate(name, value):
     return float(value)
 
 
-def check_image_shape(image_shape, name="image_shape", channels=(1, 3)):
+def check_image_shape(
+    image_shape, name="image_shape", channels=(1, 3), free_size=False
+):
     """Validates an `(height, width, channels)` tuple and returns it.
 
     Args:
         image_shape: the value to check.
         name: argument name used in the error message.
         channels: allowed channel counts, or `None` for any positive count.
+        free_size: allow `None` for the height and width (a fully
+            convolutional network that takes any size).
 
     Raises:
-        ValueError: if the shape is not three positive ints or the channel
-            count is not allowed.
+        ValueError: if the shape is not three positive ints (or `None`
+            height and width with `free_size`) or the channel count is not
+            allowed.
     """
     try:
         shape = tuple(image_shape)
     except TypeError:
         shape = None
+
+    def bad(d, may_be_free):
+        if d is None:
+            return not may_be_free
+        return (
+            isinstance(d, bool) or not isinstance(d, numbers.Integral) or d <= 0
+        )
+
     if (
         shape is None
         or len(shape) != 3
-        or any(
-            isinstance(d, bool) or not isinstance(d, numbers.Integral) or d <= 0
-            for d in shape
-        )
+        or any(bad(d, free_size and i < 2) for i, d in enumerate(shape))
     ):
+        free = " (None for a free height or width)" if free_size else ""
         raise ValueError(
             f"`{name}` must be a tuple (height, width, channels) of positive "
-            f"integers. " + format_received(**{name: image_shape})
+            f"integers{free}. " + format_received(**{name: image_shape})
         )
-    shape = tuple(int(d) for d in shape)
+    shape = tuple(None if d is None else int(d) for d in shape)
     if channels is not None and shape[2] not in channels:
         raise ValueError(
             f"`{name}` must have {' or '.join(map(str, channels))} channels. "
@@ -108,9 +119,9 @@ def check_image_shape(image_shape, name="image_shape", channels=(1, 3)):
 
 
 def check_divisible(image_shape, factor, reason, name="image_shape"):
-    """Raises unless height and width are divisible by `factor`."""
-    height, width = image_shape[0], image_shape[1]
-    if height % factor or width % factor:
+    """Raises unless height and width are divisible by `factor` (a free,
+    `None`, dimension passes: the network checks nothing at build time)."""
+    if any(d is not None and d % factor for d in image_shape[:2]):
         raise ValueError(
             f"`{name}` height and width must be divisible by {factor} "
             f"({reason}). " + format_received(**{name: tuple(image_shape)})

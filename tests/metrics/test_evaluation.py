@@ -185,21 +185,37 @@ def test_main_reports_errors(tmp_path, capsys):
     assert "missing.keras" in captured.err
 
 
+# The eval CLI dispatches on the artifact kind in backend-neutral code, and
+# the SavedModel and TFLite loaders run on every backend in
+# tests/export/test_artifact_loader.py: the exported kinds are evaluated
+# once (on JAX and torch each export costs a TensorFlow child process); the
+# `.keras` kind, whose generator runs on the backend, in every session.
+EXPORTED_KIND = pytest.mark.once
+
+
 @pytest.fixture(scope="module")
-def exported_dcgan(tmp_path_factory, digits_images):
-    """A tiny DCGAN fit briefly on the digits: `.keras` file and export."""
+def trained_dcgan(tmp_path_factory, digits_images):
+    """A tiny DCGAN fit briefly on the digits, saved as `gan.keras`."""
     import keras_gans
-    from keras_gans.export import export_generator
     from tests.helpers import tiny_dcgan
 
     keras.utils.set_random_seed(0)
     gan = tiny_dcgan()
     gan.compile()
     gan.fit(digits_images[:256], batch_size=32, epochs=1, verbose=0)
+    assert isinstance(gan, keras_gans.DCGAN)
     folder = tmp_path_factory.mktemp("dcgan_export")
     gan.save(str(folder / "gan.keras"))
+    return folder, gan
+
+
+@pytest.fixture(scope="module")
+def exported_dcgan(trained_dcgan):
+    """The folder of `trained_dcgan`, with its export in `export/`."""
+    from keras_gans.export import export_generator
+
+    folder, gan = trained_dcgan
     export_generator(gan, str(folder / "export"), dataset="digits")
-    assert isinstance(gan, keras_gans.DCGAN)
     return folder
 
 
@@ -207,16 +223,23 @@ def exported_dcgan(tmp_path_factory, digits_images):
     "relative, kind",
     [
         ("gan.keras", "keras"),
-        ("export", "saved_model"),
-        ("export/saved_model", "saved_model"),
-        ("export/generator.tflite", "tflite"),
+        pytest.param("export", "saved_model", marks=EXPORTED_KIND),
+        pytest.param(
+            "export/saved_model", "saved_model", marks=EXPORTED_KIND
+        ),
+        pytest.param(
+            "export/generator.tflite", "tflite", marks=EXPORTED_KIND
+        ),
     ],
 )
 def test_eval_cli_on_each_artifact_kind(
-    exported_dcgan, digits_extractor, relative, kind, capsys
+    request, trained_dcgan, digits_extractor, relative, kind, capsys
 ):
+    folder, _ = trained_dcgan
+    if kind != "keras":
+        folder = request.getfixturevalue("exported_dcgan")
     code = cli.main([
-        "eval", str(exported_dcgan / relative), "--dataset", "digits",
+        "eval", str(folder / relative), "--dataset", "digits",
         "--n", "200", "--extractor", digits_extractor.path,
     ])
     assert code == 0
@@ -230,7 +253,7 @@ def test_eval_cli_on_each_artifact_kind(
     assert result["num_classes"] is None and "label_acc" not in result
     # Every kind runs the same generator on the same latents.
     reference = evaluation.evaluate(
-        str(exported_dcgan / "gan.keras"), "digits", n=200,
+        str(folder / "gan.keras"), "digits", n=200,
         extractor=digits_extractor,
     )
     assert result["fid"] == pytest.approx(reference["fid"], rel=1e-3)
@@ -296,10 +319,9 @@ def test_labels_must_match_images(digits_extractor, digits_images):
 
 
 @pytest.fixture(scope="module")
-def conditional_export(tmp_path_factory, digits_images):
-    """A tiny 10-class CGAN fit briefly on the labelled digits, exported."""
+def trained_cgan(tmp_path_factory, digits_images):
+    """A tiny 10-class CGAN fit briefly on the labelled digits, saved."""
     from keras_gans import data
-    from keras_gans.export import export_generator
     from tests.helpers import tiny_conditional
 
     _, labels = data.load_arrays("digits", image_shape=DIGITS_SHAPE,
@@ -311,17 +333,35 @@ def conditional_export(tmp_path_factory, digits_images):
             verbose=0)
     folder = tmp_path_factory.mktemp("cgan_export")
     gan.save(str(folder / "cgan.keras"))
+    return folder, gan
+
+
+@pytest.fixture(scope="module")
+def conditional_export(trained_cgan):
+    """The folder of `trained_cgan`, with its export in `export/`."""
+    from keras_gans.export import export_generator
+
+    folder, gan = trained_cgan
     export_generator(gan, str(folder / "export"), dataset="digits")
     return folder
 
 
-@pytest.mark.parametrize("relative", ["cgan.keras", "export/generator.tflite"])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "cgan.keras",
+        pytest.param("export/generator.tflite", marks=EXPORTED_KIND),
+    ],
+)
 def test_eval_cli_on_conditional_generators_adds_label_accuracy(
-    conditional_export, digits_extractor, relative, capsys
+    request, trained_cgan, digits_extractor, relative, capsys
 ):
+    folder, _ = trained_cgan
+    if relative.startswith("export"):
+        folder = request.getfixturevalue("conditional_export")
     from keras_gans.export import load_generator_artifact
 
-    path = str(conditional_export / relative)
+    path = str(folder / relative)
     code = cli.main([
         "eval", path, "--dataset", "digits", "--n", "100",
         "--extractor", digits_extractor.path,

@@ -182,3 +182,14 @@ def test_fit_step_moves_every_weight():
     model.fit(x, -x, batch_size=4, epochs=1, verbose=0)
     after = helpers.snapshot(model.trainable_variables)
     assert all(not np.allclose(a, b) for a, b in zip(before, after))
+
+
+def test_free_height_and_width_take_any_multiple_of_the_strides():
+    model = tiny_generator((None, None, 1), num_blocks=1)
+    assert model.size_multiple == 4
+    for size in ((12, 20), (8, 8)):
+        out = model(images(1, size + (1,)), training=False)
+        assert tuple(out.shape) == (1, *size, 1)
+    network_checks.check_config_round_trip(model)
+    with pytest.raises(ValueError, match=r"needs `num_blocks`"):
+        tiny_generator((None, None, 1))

@@ -196,3 +196,15 @@ def test_save_load_round_trip(norm, tmp_path):
 def test_litert_export_matches(tmp_path):
     model = tiny_unet((16, 16, 1), out_channels=3, norm="instance")
     network_checks.check_litert_parity(model, images(2, (16, 16, 1)), tmp_path)
+
+
+def test_free_height_and_width_take_any_multiple_of_two_to_the_depth():
+    model = tiny_unet((None, None, 1), depth=3)
+    assert model.size_multiple == 8
+    for size in ((16, 24), (8, 40)):
+        out = model(images(1, size + (1,)), training=False)
+        assert tuple(out.shape) == (1, *size, 1)
+    # The config keeps the free size (JSON null) and rebuilds it.
+    network_checks.check_config_round_trip(model)
+    with pytest.raises(ValueError, match=r"needs `depth`.*depth=None"):
+        tiny_unet((None, None, 1))

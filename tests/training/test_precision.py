@@ -26,11 +26,18 @@ TRANSLATORS = ("Pix2Pix", "CycleGAN", "DiscoGAN")
 LSO = keras.optimizers.LossScaleOptimizer
 # The loss scaling and float32 casts live in the drivers and
 # keras_gans/training/precision.py, not per variant: every variant runs
-# under float16 (the policy that scales losses) on TensorFlow, and one
-# latent, one conditional and one translator represent them under both
-# policies on every backend.
+# under float16 (the policy that scales losses) on TensorFlow; one latent,
+# one conditional and one translator represent them under float16 on every
+# backend (the loss scaling is each driver's own code), and all three under
+# bfloat16 on TensorFlow, DCGAN on the other backends (bfloat16 only casts:
+# no backend-specific path beyond float16's).
 FULL_MATRIX = ("tensorflow", "mixed_float16")
-REPRESENTATIVES = ("DCGAN", "CGAN", "CycleGAN")
+REPRESENTATIVES = {
+    "mixed_float16": ("DCGAN", "CGAN", "CycleGAN"),
+    "mixed_bfloat16": ("DCGAN", "CGAN", "CycleGAN"),
+}
+if keras.backend.backend() != "tensorflow":
+    REPRESENTATIVES["mixed_bfloat16"] = ("DCGAN",)
 
 
 def precision_cases(names):
@@ -40,7 +47,8 @@ def precision_cases(names):
         (policy, name)
         for policy in POLICIES
         for name in names
-        if (backend, policy) == FULL_MATRIX or name in REPRESENTATIVES
+        if (backend, policy) == FULL_MATRIX
+        or name in REPRESENTATIVES[policy]
     ]
 
 

@@ -34,7 +34,7 @@ def _check_size(image_shape, num_downsamples):
     # The 7x7 convolutions reflect 3 pixels at full size and the residual
     # blocks reflect 1 pixel at the bottleneck: both need a larger side.
     smallest = max(4, 2 * 2**num_downsamples)
-    if min(image_shape[:2]) < smallest:
+    if any(d is not None and d < smallest for d in image_shape[:2]):
         raise ValueError(
             f"`image_shape` height and width must be at least {smallest} "
             f"(reflection padding with num_downsamples={num_downsamples}). "
@@ -84,7 +84,8 @@ class ResNetGenerator(keras.Model):
 
     Args:
         image_shape: `(H, W, C)` of the input, any C; H and W divisible by
-            `2**num_downsamples`.
+            `2**num_downsamples`. `None` for H and W builds the network for
+            any such size (then `num_blocks` is required).
         out_channels: output channels; `None` for the input's C.
         filters: width of the first convolution (64 in the paper).
         num_blocks: residual blocks; `None` for 9 when H and W are at
@@ -121,12 +122,22 @@ class ResNetGenerator(keras.Model):
         name="resnet_generator",
         **kwargs,
     ):
-        image_shape = check_image_shape(image_shape, channels=None)
+        image_shape = check_image_shape(
+            image_shape, channels=None, free_size=True
+        )
         out_channels = check_positive_int(
             "out_channels",
             image_shape[2] if out_channels is None else out_channels,
         )
         filters = check_positive_int("filters", filters)
+        if num_blocks is None and None in image_shape[:2]:
+            raise ValueError(
+                "A ResNet generator of free height or width needs "
+                "`num_blocks` (the default depends on the size). "
+                + format_received(
+                    image_shape=image_shape, num_blocks=num_blocks
+                )
+            )
         if num_blocks is None:
             num_blocks = default_num_blocks(image_shape)
         num_blocks = check_positive_int("num_blocks", num_blocks)
@@ -178,6 +189,11 @@ class ResNetGenerator(keras.Model):
         self.num_blocks = num_blocks
         self.num_downsamples = num_downsamples
         self.norm = norm
+
+    @property
+    def size_multiple(self):
+        """Heights and widths the network takes are multiples of this."""
+        return 2**self.num_downsamples
 
     def get_config(self):
         return {

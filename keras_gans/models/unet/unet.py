@@ -103,7 +103,8 @@ class UNet(keras.Model):
 
     Args:
         image_shape: `(H, W, C)` of the input; H and W divisible by
-            `2**depth`, any C.
+            `2**depth`, any C. `None` for H and W builds the network for
+            any size divisible by `2**depth` (then `depth` is required).
         out_channels: output channels; `None` for the input's C.
         filters: width of the first encoder block.
         max_filters: the cap on the block widths.
@@ -154,13 +155,21 @@ class UNet(keras.Model):
         name="unet",
         **kwargs,
     ):
-        image_shape = check_image_shape(image_shape, channels=None)
+        image_shape = check_image_shape(
+            image_shape, channels=None, free_size=True
+        )
         out_channels = check_positive_int(
             "out_channels",
             image_shape[2] if out_channels is None else out_channels,
         )
         filters = check_positive_int("filters", filters)
         max_filters = check_positive_int("max_filters", max_filters)
+        if depth is None and None in image_shape[:2]:
+            raise ValueError(
+                "A U-Net of free height or width needs `depth` (the default "
+                "depends on the size). "
+                + format_received(image_shape=image_shape, depth=depth)
+            )
         if depth is None:
             depth = default_depth(image_shape)
         depth = check_positive_int("depth", depth)
@@ -217,6 +226,11 @@ class UNet(keras.Model):
         self.skip_connections = bool(skip_connections)
         self.final_activation = final_activation
         self.seed = seed
+
+    @property
+    def size_multiple(self):
+        """Heights and widths the network takes are multiples of this."""
+        return 2**self.depth
 
     def get_config(self):
         return {
