@@ -52,6 +52,21 @@ SHARED_FIXTURE_GROUPS = {
 }
 
 
+# Long tests that run child processes (every backend's golden step, the
+# recipes killed and resumed, the multi-worker cluster, the benchmarks)
+# start first, in this order: xdist hands out the groups above largest first, then single
+# tests in collection order, and one of these started last would keep one
+# worker busy while the other idles.
+LONG_FIRST = (
+    "tests/training/test_golden_step.py",
+    "tests/recipes/",
+    "tests/training/test_multi_worker.py",
+    "tests/training/test_distribution.py",
+    "tests/training/test_data_parallel.py",
+    "tests/bench/",
+)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -59,6 +74,15 @@ def pytest_collection_modifyitems(config, items):
         for prefix, group in SHARED_FIXTURE_GROUPS.items():
             if path.startswith(prefix):
                 item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=_start_order)
+
+
+def _start_order(item):
+    """The position of the item's `LONG_FIRST` prefix; the rest after."""
+    for position, prefix in enumerate(LONG_FIRST):
+        if item.nodeid.startswith(prefix):
+            return position
+    return len(LONG_FIRST)
     if keras.backend.backend() == ONCE_BACKEND:
         return
     once = [item for item in items if item.get_closest_marker("once")]

@@ -106,3 +106,16 @@ def check_instance_normalized(model, layer_name, inputs):
     others[1:] = others[1:] * 5.0 + 3.0
     alone = helpers.to_numpy(probe(others, training=True))
     np.testing.assert_allclose(alone[0], outputs[0], rtol=1e-5, atol=1e-5)
+
+
+def check_free_size(model, multiple, sizes):
+    """A network built with free height and width: its `size_multiple`,
+    outputs of each input `(height, width)` in `sizes` at that size, and a
+    config that keeps the free size (JSON null) and rebuilds it."""
+    assert model.size_multiple == multiple
+    channels = model.inputs[0].shape[-1]
+    for size in sizes:
+        images = helpers.random_images(1, size + (channels,))
+        out = model(images, training=False)
+        assert tuple(out.shape[:3]) == (1, *size)
+    check_config_round_trip(model)
