@@ -75,6 +75,12 @@ def pytest_collection_modifyitems(config, items):
             if path.startswith(prefix):
                 item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=_start_order)
+    if keras.backend.backend() == ONCE_BACKEND:
+        return
+    once = [item for item in items if item.get_closest_marker("once")]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if not item.get_closest_marker("once")]
 
 
 def _start_order(item):
@@ -83,12 +89,6 @@ def _start_order(item):
         if item.nodeid.startswith(prefix):
             return position
     return len(LONG_FIRST)
-    if keras.backend.backend() == ONCE_BACKEND:
-        return
-    once = [item for item in items if item.get_closest_marker("once")]
-    if once:
-        config.hook.pytest_deselected(items=once)
-        items[:] = [item for item in items if not item.get_closest_marker("once")]
 
 
 @pytest.fixture
