@@ -159,17 +159,17 @@ class TranslationModel(TwoPlayerModel):
         copy, multiple = copies[direction]
         if multiple is None:
             return network, image_shape_of(network, "input", direction)
-        if any(size % multiple for size in images.shape[1:3]):
-            raise ValueError(
-                f"`images` height and width must be multiples of "
-                f"{multiple} (the product of the {direction} network's "
-                f"downsampling strides) to translate them at their own "
-                f"size. " + format_received(
-                    images=f"array of shape {images.shape}"
-                )
-            )
-        copy.set_weights(network.get_weights())
+        from keras_gans.export.translator_artifact import (
+            check_translator_images,
+        )
+
         channels = image_shape_of(network, "input", direction)[2]
+        # The artifacts' own size check: one message for every path.
+        check_translator_images(
+            images, (None, None, channels), check_range=False,
+            size_multiple=multiple,
+        )
+        copy.set_weights(network.get_weights())
         return copy, (*images.shape[1:3], channels)
 
     def fit(self, x=None, y=None, *args, **kwargs):
