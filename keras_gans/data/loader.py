@@ -14,9 +14,9 @@ import tensorflow as tf
 
 from keras_gans.data import checks
 from keras_gans.data import digits
+from keras_gans.data import epoch_pipeline
 from keras_gans.data import folder
 from keras_gans.data import mnist_idx
-from keras_gans.data import pipeline
 from keras_gans.data import tfds_source
 from keras_gans.data.dataset_info import DatasetInfo
 from keras_gans.utils.validation import check_image_shape
@@ -68,8 +68,9 @@ def load(
     """Loads a dataset as batches of float32 images in [-1, 1].
 
     The pipeline is decode -> center-crop to the target aspect and
-    antialiased bicubic resize -> scale to [-1, 1] -> `cache()` ->
-    `shuffle()` -> `batch()` -> `prefetch(AUTOTUNE)`.
+    antialiased bicubic resize -> `cache()` (uint8) -> `shuffle()` ->
+    scale to [-1, 1] -> `batch()` -> `prefetch(AUTOTUNE)` (see
+    `keras_gans.data.epoch_pipeline`).
 
     Args:
         name: `"digits"`, `"mnist-idx"`, `"folder"` or a tensorflow-datasets
@@ -93,7 +94,7 @@ def load(
             images (and the file order).
         seed: shuffle seed; equal seeds give equal orders.
         download: let tensorflow-datasets download missing data.
-        cache: `True` caches the decoded, scaled images in memory after
+        cache: `True` caches the decoded images (uint8) in memory after
             the first epoch; a string caches them in that file; `False`
             decodes every epoch (for datasets larger than memory).
         drop_remainder: drop the last incomplete batch so every batch has
@@ -157,19 +158,25 @@ def load(
         )
         dataset = tf.data.Dataset.from_tensor_slices(elements)
         num_examples, in_memory = len(arrays.images), True
-    pipeline.check_batch_size(batch_size, num_examples, drop_remainder, name)
-    return pipeline.finish(
-        dataset,
+    checks.check_batch_size(
+        batch_size, num_examples, f"images of {name!r}", drop_remainder
+    )
+    scale = (
+        epoch_pipeline.scale_labelled
+        if with_labels
+        else epoch_pipeline.scale_images
+    )
+    stream = epoch_pipeline.Stream(dataset, num_examples, scale, cache=cache)
+    return epoch_pipeline.build(
+        [stream],
         batch_size,
-        num_examples=num_examples,
-        with_labels=with_labels,
-        shuffle=shuffle,
         seed=seed,
-        cache=cache,
+        shuffle=shuffle,
         drop_remainder=drop_remainder,
         in_memory=in_memory,
         epochs=epochs,
         initial_epoch=initial_epoch,
+        split_pass_seed=False,
     )
 
 

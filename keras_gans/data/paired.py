@@ -28,16 +28,16 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data import checks
-from keras_gans.data import pipeline
+from keras_gans.data import epoch_pipeline
 from keras_gans.data import translation_folders as folders
-from keras_gans.data import translation_pipeline
 from keras_gans.data import translation_tasks
+from keras_gans.data.checks import JITTER_CROP
+from keras_gans.data.checks import check_channels
+from keras_gans.data.checks import check_direction
+from keras_gans.data.checks import check_image_size
+from keras_gans.data.checks import resolve_jitter
+from keras_gans.data.transforms import jitter_function
 from keras_gans.data.translation_arrays import TranslationArrays
-from keras_gans.data.translation_checks import JITTER_CROP
-from keras_gans.data.translation_checks import check_channels
-from keras_gans.data.translation_checks import check_direction
-from keras_gans.data.translation_checks import check_image_size
-from keras_gans.data.translation_checks import resolve_jitter
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -205,31 +205,24 @@ def load_paired(
     arrays = read_paired(source, data_dir, split, image_size, channels)
     if direction == "BtoA":
         arrays = arrays.swapped()
-    translation_pipeline.check_batch_size(
+    checks.check_batch_size(
         batch_size, len(arrays.a), f"pairs of {source!r} split {split!r}"
     )
-    pipeline.check_epochs(epochs, initial_epoch, len(arrays.a))
-    dataset = tf.data.Dataset.from_tensor_slices((arrays.a, arrays.b))
-    if epochs is not None:
-        return translation_pipeline.paired_epochs(
-            dataset,
-            len(arrays.a),
-            batch_size,
-            jitter_mode,
-            seed,
-            range(initial_epoch, epochs),
-            shuffle=shuffle,
-            cache=cache,
-        )
-    dataset = translation_pipeline.pair_examples(
-        dataset,
+    stream = epoch_pipeline.Stream(
+        tf.data.Dataset.from_tensor_slices((arrays.a, arrays.b)),
         len(arrays.a),
-        jitter_mode,
-        seed,
-        shuffle=shuffle,
+        epoch_pipeline.scale_pair,
+        jitter=jitter_function(jitter_mode, pair=True),
         cache=cache,
     )
-    return translation_pipeline.batch(dataset, batch_size)
+    return epoch_pipeline.build(
+        [stream],
+        batch_size,
+        seed=seed,
+        shuffle=shuffle,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+    )
 
 
 def _default_channels(channels, first_a, first_b):

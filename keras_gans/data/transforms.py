@@ -13,6 +13,8 @@ result back to uint8, like an image file would store it.
 import numpy as np
 from PIL import Image
 
+from keras_gans.data.checks import JITTER_CROP
+
 
 def aspect_crop_size(height, width, target_height, target_width):
     """Largest centered `(height, width)` crop with the target's aspect.
@@ -211,3 +213,22 @@ def jitter_pair(a, b, seed, mirror=True):
 
     stacked = random_jitter(tf.concat([a, b], axis=-1), seed, mirror)
     return stacked[..., : a.shape[-1]], stacked[..., a.shape[-1] :]
+
+
+def jitter_function(jitter, pair=False):
+    """The `(example, seed) -> example` augmentation of a `jitter` mode.
+
+    Args:
+        jitter: `True` (crop and mirror), `"crop"` (no mirror) or `False`.
+        pair: the examples are aligned `(a, b)` pairs, jittered alike.
+
+    Returns:
+        A function for `keras_gans.data.epoch_pipeline.Stream.jitter`, or
+        `None` when `jitter` is `False`.
+    """
+    if not jitter:
+        return None
+    mirror = jitter != JITTER_CROP
+    if pair:
+        return lambda example, seed: jitter_pair(*example, seed, mirror)
+    return lambda example, seed: random_jitter(example, seed, mirror)

@@ -6,7 +6,7 @@ either kind of source as uint8 NumPy arrays, for evaluation.
 
 from keras_gans.data import paired as paired_data
 from keras_gans.data import unpaired as unpaired_data
-from keras_gans.data.translation_checks import check_direction
+from keras_gans.data.checks import check_direction
 from keras_gans.utils.validation import format_received
 
 

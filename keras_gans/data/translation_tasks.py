@@ -37,7 +37,7 @@ from keras_gans.data import mnist_idx
 from keras_gans.data.transforms import fit_array_images
 from keras_gans.data.transforms import fit_image
 from keras_gans.data.translation_arrays import TranslationArrays
-from keras_gans.data.translation_checks import check_fixed_channels
+from keras_gans.data.checks import check_fixed_channels
 from keras_gans.utils.validation import format_received
 
 SPLITS = ("train", "test")

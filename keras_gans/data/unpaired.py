@@ -20,17 +20,17 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data import checks
-from keras_gans.data import pipeline
+from keras_gans.data import epoch_pipeline
 from keras_gans.data import tfds_source
 from keras_gans.data import translation_folders as folders
-from keras_gans.data import translation_pipeline
 from keras_gans.data import translation_tasks
+from keras_gans.data.checks import JITTER_CROP
+from keras_gans.data.checks import check_channels
+from keras_gans.data.checks import check_fixed_channels
+from keras_gans.data.checks import check_image_size
+from keras_gans.data.checks import resolve_jitter
+from keras_gans.data.transforms import jitter_function
 from keras_gans.data.translation_arrays import TranslationArrays
-from keras_gans.data.translation_checks import JITTER_CROP
-from keras_gans.data.translation_checks import check_channels
-from keras_gans.data.translation_checks import check_fixed_channels
-from keras_gans.data.translation_checks import check_image_size
-from keras_gans.data.translation_checks import resolve_jitter
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -225,42 +225,28 @@ def load_unpaired(
         ]
         in_memory = True
     for (_, count), name in zip(domains, "AB"):
-        translation_pipeline.check_batch_size(
+        checks.check_batch_size(
             batch_size, count, f"{name} images of {source!r} split {split!r}"
         )
-    pipeline.check_epochs(
-        epochs, initial_epoch, max(count for _, count in domains)
-    )
-    caches = [_domain_cache(cache, name) for name in "AB"]
-    if epochs is not None:
-        return translation_pipeline.unpaired_epochs(
-            domains,
-            batch_size,
-            jitter_mode,
-            seed,
-            range(initial_epoch, epochs),
-            shuffle=shuffle,
-            caches=caches,
-            in_memory=in_memory,
-        )
-    examples = [
-        translation_pipeline.domain_examples(
+    streams = [
+        epoch_pipeline.Stream(
             dataset,
             count,
-            jitter_mode,
-            None if seed is None else seed + offset,
-            shuffle=shuffle,
-            cache=domain_cache,
-            in_memory=in_memory,
+            epoch_pipeline.scale_images,
+            jitter=jitter_function(jitter_mode),
+            cache=_domain_cache(cache, name),
         )
-        for (dataset, count), offset, domain_cache in zip(
-            domains, (0, 1), caches
-        )
+        for (dataset, count), name in zip(domains, "AB")
     ]
-    pairs = translation_pipeline.zip_domains(
-        examples[0], domains[0][1], examples[1], domains[1][1]
+    return epoch_pipeline.build(
+        streams,
+        batch_size,
+        seed=seed,
+        shuffle=shuffle,
+        in_memory=in_memory,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
     )
-    return translation_pipeline.batch(pairs, batch_size)
 
 
 def _domain_cache(cache, name):
