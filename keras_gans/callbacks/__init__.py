@@ -1,11 +1,12 @@
-"""Training callbacks: sample grids, resumable checkpoints, a NaN guard,
-FID and KID, translation grids and scores."""
+"""Training callbacks: panels of samples or translations (`PanelGrid` and
+its presets), resumable checkpoints, a NaN guard, FID and KID, translation
+scores."""
 
 from keras_gans.callbacks.fid import FID
 from keras_gans.callbacks.generative_metric import GenerativeMetric
 from keras_gans.callbacks.kid import KID
 from keras_gans.callbacks.nan_guard import NaNGuard
-
+from keras_gans.callbacks.panel_grid import PanelGrid
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.training_checkpoint import TrainingCheckpoint
 from keras_gans.callbacks.translation_grid import TranslationGrid
@@ -16,6 +17,7 @@ __all__ = [
     "GenerativeMetric",
     "KID",
     "NaNGuard",
+    "PanelGrid",
     "SampleGrid",
     "TrainingCheckpoint",
     "TranslationGrid",

@@ -1,20 +1,17 @@
 """`SampleGrid`: a PNG grid of fixed-latent samples after every k epochs."""
 
-import os
-
-from keras_gans.callbacks.periodic_callback import PeriodicCallback
-from keras_gans.utils.images import save_grid
-from keras_gans.utils.validation import check_directory_arg
+from keras_gans.callbacks.panel_grid import PanelGrid
+from keras_gans.utils.images import grid_rows
 from keras_gans.utils.validation import check_positive_int
 
 
-class SampleGrid(PeriodicCallback):
+class SampleGrid(PanelGrid):
     """Writes `directory/epoch_XXXX.png`, a grid of generated samples.
 
     The latents are the same at every epoch (`gan.generate(n, seed)`), so
     consecutive grids show how the same latent points evolve. The grid uses
     the model's `sampling_generator` in inference mode (the EMA generator
-    when a variant keeps one).
+    when a variant keeps one). A `PanelGrid` whose panel is the samples.
 
     Args:
         directory: folder for the PNG files; created if missing.
@@ -37,14 +34,11 @@ class SampleGrid(PeriodicCallback):
     """
 
     def __init__(self, directory, every=1, n=64, seed=0, rows=None):
-        super().__init__(every)
-        self.directory = check_directory_arg("directory", directory)
         self.n = check_positive_int("n", n)
         self.seed = seed
         self.rows = rows
-        self.paths = []
+        super().__init__(directory, self.panel_rows, every)
 
-    def on_period(self, epoch, logs):
-        images = self.model.generate(self.n, seed=self.seed)
-        path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
-        self.paths.append(save_grid(images, path, rows=self.rows))
+    def panel_rows(self, model):
+        """The panel: the fixed-latent samples of `model`, in grid rows."""
+        return grid_rows(model.generate(self.n, seed=self.seed), self.rows)

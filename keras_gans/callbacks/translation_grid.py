@@ -1,20 +1,9 @@
 """`TranslationGrid`: PNG panels of held-out translations every k epochs."""
 
-import os
-
 import numpy as np
 
-from keras_gans.callbacks.periodic_callback import PeriodicCallback
+from keras_gans.callbacks.panel_grid import PanelGrid
 from keras_gans.metrics.translation_evaluation import to_model_range
-from keras_gans.utils.images import save_grid
-from keras_gans.utils.validation import check_directory_arg
-
-
-def _rgb_if_mixed(rows):
-    channels = {row.shape[-1] for row in rows}
-    if len(channels) == 1:
-        return rows
-    return [np.repeat(r, 3, axis=-1) if r.shape[-1] == 1 else r for r in rows]
 
 
 def translation_panel(model, a_images, b_images=None, paired=True):
@@ -35,6 +24,14 @@ def translation_panel(model, a_images, b_images=None, paired=True):
     Returns:
         `(images, rows)` for `keras_gans.utils.images.save_grid`.
     """
+    rows = translation_rows(model, a_images, b_images, paired)
+    channels = max(row.shape[-1] for row in rows)
+    rows = [np.broadcast_to(r, r.shape[:-1] + (channels,)) for r in rows]
+    return np.concatenate(rows, axis=0), len(rows)
+
+
+def translation_rows(model, a_images, b_images=None, paired=True):
+    """The rows of `translation_panel` as a list (for `make_panel`)."""
     a = to_model_range(a_images)
     rows = [a, model.translate(a, "a_to_b")]
     if "b_to_a" in model.directions:
@@ -46,12 +43,13 @@ def translation_panel(model, a_images, b_images=None, paired=True):
         else:
             to_a = model.translate(b, "b_to_a")
             rows += [b, to_a, model.translate(to_a, "a_to_b")]
-    rows = _rgb_if_mixed([np.clip(r, -1.0, 1.0) for r in rows])
-    return np.concatenate(rows, axis=0), len(rows)
+    return [np.clip(r, -1.0, 1.0) for r in rows]
 
 
-class TranslationGrid(PeriodicCallback):
+class TranslationGrid(PanelGrid):
     """Writes `directory/epoch_XXXX.png`: translations of fixed held-out images.
+
+    A `PanelGrid` whose panel is `translation_panel`'s rows.
 
     Args:
         directory: folder for the PNG files; created if missing.
@@ -72,16 +70,13 @@ class TranslationGrid(PeriodicCallback):
 
     def __init__(self, directory, a_images, b_images=None, paired=True,
                  every=1):
-        super().__init__(every)
-        self.directory = check_directory_arg("directory", directory)
         self.a_images = to_model_range(a_images)
         self.b_images = None if b_images is None else to_model_range(b_images)
         self.paired = bool(paired)
-        self.paths = []
+        super().__init__(directory, self.panel_rows, every)
 
-    def on_period(self, epoch, logs):
-        images, rows = translation_panel(
-            self.model, self.a_images, self.b_images, self.paired
+    def panel_rows(self, model):
+        """The panel: `translation_rows` of the held-out images."""
+        return translation_rows(
+            model, self.a_images, self.b_images, self.paired
         )
-        path = os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png")
-        self.paths.append(save_grid(images, path, rows=rows))

@@ -1,4 +1,4 @@
-"""Image grids and PNG files from model outputs in [-1, 1]."""
+"""Image grids, panels and PNG files from model outputs in [-1, 1]."""
 
 import math
 import os
@@ -13,6 +13,22 @@ def to_uint8(images):
     """Maps images in [-1, 1] to uint8 [0, 255] (clipping out-of-range)."""
     images = np.asarray(images, dtype="float32")
     return np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype("uint8")
+
+
+def grid_rows(images, rows=None):
+    """Splits a batch `(N, H, W, C)` into the rows of a grid (a list).
+
+    Args:
+        images: the batch, one tile per image.
+        rows: grid rows; default is the smallest square that fits. The
+            last row may be shorter.
+    """
+    n = len(images)
+    if rows is None:
+        cols = math.ceil(math.sqrt(n))
+    else:
+        cols = math.ceil(n / rows)
+    return [images[i : i + cols] for i in range(0, n, cols)]
 
 
 def make_grid(images, rows=None, padding=2, pad_value=255):
@@ -33,28 +49,70 @@ def make_grid(images, rows=None, padding=2, pad_value=255):
             "`images` must be a non-empty (N, H, W, 1 or 3) array. "
             + format_received(images=f"array of shape {images.shape}")
         )
-    n, height, width, channels = images.shape
-    if rows is None:
-        cols = math.ceil(math.sqrt(n))
-        rows = math.ceil(n / cols)
-    else:
-        cols = math.ceil(n / rows)
-    grid = np.full(
-        (
-            rows * (height + padding) + padding,
-            cols * (width + padding) + padding,
-            channels,
-        ),
-        pad_value,
-        dtype="uint8",
-    )
-    tiles = to_uint8(images)
-    for i in range(n):
-        r, c = divmod(i, cols)
-        top = padding + r * (height + padding)
-        left = padding + c * (width + padding)
-        grid[top : top + height, left : left + width] = tiles[i]
-    return grid
+    return make_panel(grid_rows(images, rows), padding, pad_value)
+
+
+def make_panel(rows, padding=2, pad_value=255):
+    """Lays out rows of tiles of any sizes into one uint8 image.
+
+    A panel is data: a list of rows, each a sequence of `(H, W, C)` images
+    in [-1, 1] (e.g. a `(N, H, W, C)` batch). Tiles may differ in size:
+    each grid row is as tall as its tallest tile and each grid column as
+    wide as its widest tile, and every tile sits in the top-left corner of
+    its cell, unscaled, so no pixel is resampled (enlarge small tiles
+    first with `enlarge` to compare them at one size). Rows may have
+    different lengths. When grayscale and colour tiles are mixed, the
+    grayscale ones are repeated to RGB.
+
+    Args:
+        rows: the rows of tiles; C in {1, 3}.
+        padding: pixels between (and around) the cells.
+        pad_value: uint8 value of the padding and of unfilled cell parts.
+
+    Returns:
+        `np.ndarray` uint8 `(height, width, C)`.
+
+    Raises:
+        ValueError: for no tiles, or a tile that is not `(H, W, 1 or 3)`.
+
+    Example:
+
+    ```python
+    # Super-resolution: one row per image, LR (enlarged) | output | HR.
+    panel = make_panel([[enlarge(lr[None], 4)[0], sr, hr]])
+    ```
+    """
+    rows = [[np.asarray(tile) for tile in row] for row in rows]
+    tiles = [tile for row in rows for tile in row]
+    bad = [t.shape for t in tiles if t.ndim != 3 or t.shape[-1] not in (1, 3)]
+    if not tiles or bad:
+        raise ValueError(
+            "`rows` must hold at least one tile, each (H, W, 1 or 3). "
+            + format_received(rows=f"tiles of shapes {bad or []}")
+        )
+    channels = max(tile.shape[-1] for tile in tiles)
+    heights = [max(tile.shape[0] for tile in row) if row else 0 for row in rows]
+    widths = [
+        max(row[c].shape[1] for row in rows if c < len(row))
+        for c in range(max(len(row) for row in rows))
+    ]
+    tops = np.cumsum([padding] + [h + padding for h in heights])
+    lefts = np.cumsum([padding] + [w + padding for w in widths])
+    panel = np.full((tops[-1], lefts[-1], channels), pad_value, "uint8")
+    for r, row in enumerate(rows):
+        for c, tile in enumerate(row):
+            height, width = tile.shape[:2]
+            panel[tops[r] : tops[r] + height, lefts[c] : lefts[c] + width] = (
+                to_uint8(tile)
+            )  # a gray tile broadcasts to RGB
+    return panel
+
+
+def enlarge(images, factor):
+    """Enlarges `(N, H, W, C)` images `factor` times by nearest neighbour,
+    so every source pixel shows as a `factor` x `factor` block."""
+    images = np.asarray(images)
+    return images.repeat(factor, axis=1).repeat(factor, axis=2)
 
 
 def save_png(array, path, scale=1):
@@ -75,10 +133,19 @@ def save_png(array, path, scale=1):
 
 def save_grid(images, path, rows=None, scale=None):
     """`make_grid` then `save_png`; small images are upscaled for viewing."""
-    grid = make_grid(images, rows=rows)
+    return save_viewable(make_grid(images, rows=rows), path, scale)
+
+
+def save_panel(rows, path, scale=None):
+    """`make_panel` then `save_png`; small panels are upscaled for viewing."""
+    return save_viewable(make_panel(rows), path, scale)
+
+
+def save_viewable(array, path, scale=None):
+    """`save_png`, by default enlarged so the longer side nears 256 pixels."""
     if scale is None:
-        scale = max(1, 256 // max(grid.shape[:2]))
-    return save_png(grid, path, scale=scale)
+        scale = max(1, 256 // max(array.shape[:2]))
+    return save_png(array, path, scale=scale)
 
 
 def read_image_for(path, image_shape, size_multiple=1):
