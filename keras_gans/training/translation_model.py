@@ -5,7 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gans.training.two_player_model import TwoPlayerModel
-from keras_gans.utils.translation_data_checks import check_translation_data
+from keras_gans.utils.data_checks import check_translation_data
 from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received

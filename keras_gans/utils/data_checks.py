@@ -1,4 +1,9 @@
-"""Checks on what users pass to `fit()`: shape, dtype and value range."""
+"""Checks on what users pass to `fit()`: shape, dtype and value range.
+
+One set for every kind of model: the images of a latent or conditional
+model (`check_training_data`) and the `(a, b)` pairs of an image-to-image
+model (`check_translation_data`) share the same array and spec checks.
+"""
 
 import numpy as np
 
@@ -119,28 +124,40 @@ def _check_dataset_labels(dataset):
         )
 
 
-def _check_dataset(dataset, image_shape):
-    spec, _ = _split_spec(dataset.element_spec)
+def _check_image_spec(spec, image_shape, name=None):
+    """Checks the batched shape and the dtype of a dataset's images.
+
+    Args:
+        spec: the `tf.TensorSpec` of the images.
+        image_shape: `(H, W, C)` the model takes.
+        name: `None` for a latent or conditional model's images; `"a"` or
+            `"b"` for a domain of an image-to-image model.
+    """
     shape = getattr(spec, "shape", None)
     dtype = getattr(spec, "dtype", None)
-    if shape is None:
-        return
-    if shape.rank is not None and (
+    what = f"{name} images" if name else "images"
+    key = name or "element"
+    if shape is not None and shape.rank is not None and (
         shape.rank != 4
         or not shape[1:].is_compatible_with(tuple(image_shape))
     ):
         raise ValueError(
-            "The dataset's images must be batched with shape (batch,) + "
+            f"The dataset's {what} must be batched with shape (batch,) + "
             f"{tuple(image_shape)} to match the model's image_shape."
             + _channel_hint(shape.as_list(), image_shape)
             + " "
-            + format_received(element_shape=tuple(shape.as_list()))
+            + format_received(**{f"{key}_shape": tuple(shape.as_list())})
         )
     if dtype is not None and not dtype.is_floating:
+        loader = (
+            "keras_gans.data.load_paired / load_unpaired do"
+            if name
+            else "keras_gans.data.load does this"
+        )
         raise ValueError(
-            "The dataset must yield floating-point images scaled to [-1, 1] "
-            "(keras_gans.data.load does this); for uint8 pixels map "
-            "`x / 127.5 - 1`. " + format_received(element_dtype=dtype.name)
+            f"The dataset must yield floating-point {what} scaled to [-1, 1] "
+            f"({loader}); for uint8 pixels map `x / 127.5 - 1`. "
+            + format_received(**{f"{key}_dtype": dtype.name})
         )
 
 
@@ -183,9 +200,57 @@ def check_training_data(x, y, image_shape, uses_labels=False, num_classes=None):
             )
         return
     if is_dataset(x):
-        _check_dataset(x, image_shape)
+        _check_image_spec(_split_spec(x.element_spec)[0], image_shape)
         if uses_labels:
             _check_dataset_labels(x)
+
+
+def split_pair_spec(spec):
+    """`(a_spec, b_spec)` of a dataset element, or raises `ValueError`."""
+    if isinstance(spec, dict) and "a" in spec and "b" in spec:
+        return spec["a"], spec["b"]
+    if isinstance(spec, (tuple, list)) and len(spec) == 2:
+        return spec[0], spec[1]
+    raise ValueError(
+        "An image-to-image model trains on (a, b) batches: the dataset must "
+        "yield (a_images, b_images) tuples or dicts with 'a' and 'b' "
+        "(keras_gans.data.load_paired / load_unpaired do). "
+        + format_received(element_spec=spec)
+    )
+
+
+def check_translation_data(x, y, a_shape, b_shape):
+    """Raises a clear `ValueError` for data a translation `fit()` rejects.
+
+    Args:
+        x: `fit()`'s `x`: A images as an array, or a `tf.data.Dataset` of
+            `(a, b)` batches (other inputs are left to Keras).
+        y: `fit()`'s `y`: B images when `x` is an array.
+        a_shape: `(H, W, C)` the model takes from domain A.
+        b_shape: `(H, W, C)` of domain B.
+    """
+    if x is None:
+        raise ValueError("`fit()` needs training images. Received: x=None")
+    if isinstance(x, np.ndarray):
+        if y is None:
+            raise ValueError(
+                "An image-to-image model trains on two image sets: call "
+                "`fit(a_images, b_images)` or pass a dataset of (a, b) "
+                "batches. " + format_received(y=None)
+            )
+        y = np.asarray(y)
+        check_image_array(x, a_shape, name="x")
+        check_image_array(y, b_shape, name="y")
+        if len(x) != len(y):
+            raise ValueError(
+                "`x` (domain A) and `y` (domain B) must hold as many images. "
+                + format_received(x=f"{len(x)} images", y=f"{len(y)} images")
+            )
+        return
+    if is_dataset(x):
+        a_spec, b_spec = split_pair_spec(x.element_spec)
+        _check_image_spec(a_spec, a_shape, "a")
+        _check_image_spec(b_spec, b_shape, "b")
 
 
 def with_label_range_check(dataset, num_classes):
