@@ -6,8 +6,9 @@ the aligned pairs of `load_paired()` one stream of `(a, b)` pairs, the two
 domains of `load_unpaired()` two independent streams. `build()` turns the
 streams into batches:
 
-    uint8 examples -> cache() -> shuffle -> scale to [-1, 1] -> jitter
-    -> zip the streams -> batch -> prefetch(AUTOTUNE)
+    uint8 examples -> cache() -> shuffle -> prepare (scale to [-1, 1])
+    -> augment (jitter, random crops) -> zip the streams -> batch
+    -> prefetch(AUTOTUNE)
 
 The cache holds the decoded uint8 pixels (a quarter of the memory of
 float32); the shuffle order does not depend on the pixel values, so
@@ -17,12 +18,13 @@ every pass, as CycleGAN's unaligned dataset does.
 
 Two modes:
 
-* `epochs=None`: one epoch that reshuffles (and re-jitters) each time it
+* `epochs=None`: one epoch that reshuffles (and re-augments) each time it
   is iterated; stream `s` shuffles with the seed `seed + s`.
 * `epochs=n`: the passes of epochs `initial_epoch` to `n - 1` back to back,
   each a pure function of the seed and the epoch number, so a run resumed
   at epoch k sees the very batches an uninterrupted run sees from epoch k
-  on. Pass `r` of stream `s` in epoch `e` draws its order and its jitter
+  on. Pass `r` of stream `s` in epoch `e` draws its order and its
+  augmentation
   from `mix_seed` of `(seed, e, s, r)` (just `(seed, e)` for a single
   stream, which never repeats).
 """
@@ -43,9 +45,9 @@ MAX_STREAM_BUFFER = 10_000
 _MAX_SEED = 2**31 - 1
 # Graph-level seed of the per-epoch shuffles (any fixed nonzero value).
 _GRAPH_SEED = 87654321
-# Keys of a pass's seed: the order and the jitter draw from unrelated
+# Keys of a pass's seed: the order and the augmentation draw from unrelated
 # seeds.
-ORDER_KEY, JITTER_KEY = 0, 1
+ORDER_KEY, AUGMENT_KEY = 0, 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,18 +58,20 @@ class Stream:
         dataset: unbatched `tf.data.Dataset` of uint8 examples: images,
             `(image, label)` or `(a, b)` pairs.
         count: number of examples, or `None` if unknown (streamed data).
-        scale: `example -> example` mapping the uint8 pixels to float32
-            [-1, 1] (see `scale_images`, `scale_pair`, `scale_labelled`).
-        jitter: `(example, seed) -> example` with a stateless int64 seed of
-            shape `(2,)`, or `None` for no augmentation.
+        prepare: `example -> example` run on every example after the
+            shuffle: typically the scaling of uint8 pixels to float32
+            [-1, 1] (`scale_images`, `scale_pair`, `scale_labelled`).
+        augment: `(example, seed) -> example` run after `prepare`, with a
+            stateless int64 seed of shape `(2,)` (pix2pix jitter, random
+            crops), or `None` for no augmentation.
         cache: `True` caches the uint8 examples in memory after the first
             pass, a string caches them in that file, `False` does not.
     """
 
     dataset: Any
     count: Any
-    scale: Callable
-    jitter: Callable = None
+    prepare: Callable
+    augment: Callable = None
     cache: Any = True
 
 
@@ -88,8 +92,8 @@ def build(
         streams: a list of `Stream`s. One stream yields its own examples;
             several yield tuples of one example of each.
         batch_size: examples per batch.
-        seed: seed of the orders and the jitter; `None` draws one (orders
-            then differ between processes).
+        seed: seed of the orders and the augmentation; `None` draws one
+            (orders then differ between processes).
         shuffle: shuffle every pass (otherwise the stream's order).
         drop_remainder: drop the incomplete last batch of each epoch.
         in_memory: the streams sit in memory, so the shuffle buffer holds
@@ -99,10 +103,10 @@ def build(
             of the run for epoch-keyed passes.
         initial_epoch: first epoch of the passes when `epochs` is set.
         split_pass_seed: with `epochs`, derive the order seed of a pass
-            as `mix_seed(pass_seed, ORDER_KEY)` (and its jitter's from
-            `JITTER_KEY`). `load()` passes `False`: it has no jitter, its
-            order seed is the pass seed itself, and runs started with it
-            keep resuming bit-exactly.
+            as `mix_seed(pass_seed, ORDER_KEY)` (and its augmentation's
+            from `AUGMENT_KEY`). `load()` passes `False`: it has no
+            augmentation, its order seed is the pass seed itself, and runs
+            started with it keep resuming bit-exactly.
 
     Returns:
         A prefetched `tf.data.Dataset`; with `epochs`, of exactly
@@ -116,7 +120,9 @@ def build(
     known = None if None in counts else max(counts)
     check_epochs(epochs, initial_epoch, known)
     streams = [
-        dataclasses.replace(stream, dataset=_cache(stream.dataset, stream.cache))
+        dataclasses.replace(
+            stream, dataset=_cache(stream.dataset, stream.cache)
+        )
         for stream in streams
     ]
     buffers = [
@@ -188,39 +194,39 @@ def _cache(dataset, cache):
 
 
 def _reshuffling_pass(stream, buffer, seed):
-    """A pass that reshuffles and re-jitters every time it is iterated."""
+    """A pass that reshuffles and re-augments every time it is iterated."""
     examples = stream.dataset
     if buffer:
         examples = examples.shuffle(
             buffer, seed=seed, reshuffle_each_iteration=True
         )
-    examples = examples.map(stream.scale, num_parallel_calls=tf.data.AUTOTUNE)
-    if stream.jitter is None:
+    examples = examples.map(stream.prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    if stream.augment is None:
         return examples
     # `Dataset.random` draws a new sequence every epoch, but the same
     # sequences for the same `seed`.
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
     return tf.data.Dataset.zip((examples, seeds.batch(2))).map(
-        stream.jitter, num_parallel_calls=tf.data.AUTOTUNE
+        stream.augment, num_parallel_calls=tf.data.AUTOTUNE
     )
 
 
 def _keyed_pass(stream, buffer, pass_seed, split_pass_seed):
-    """One pass of `stream`: keyed shuffle, scale, keyed jitter."""
+    """One pass of `stream`: keyed shuffle, prepare, keyed augmentation."""
     examples = stream.dataset
     if buffer:
         order_seed = pass_seed
         if split_pass_seed:
             order_seed = mix_seed(pass_seed, ORDER_KEY)
         examples = keyed_shuffle(examples, buffer, order_seed)
-    examples = examples.map(stream.scale, num_parallel_calls=tf.data.AUTOTUNE)
-    if stream.jitter is None:
+    examples = examples.map(stream.prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    if stream.augment is None:
         return examples
-    jitter_seed = mix_seed(pass_seed, JITTER_KEY)
-    # Example i of the pass jitters with the seed (jitter_seed, i): random
-    # crops that depend on the pass and the position alone.
+    augment_seed = mix_seed(pass_seed, AUGMENT_KEY)
+    # Example i of the pass is augmented with the seed (augment_seed, i):
+    # random crops that depend on the pass and the position alone.
     return examples.enumerate().map(
-        lambda i, example: stream.jitter(example, tf.stack([jitter_seed, i])),
+        lambda i, example: stream.augment(example, tf.stack([augment_seed, i])),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
 

@@ -212,7 +212,7 @@ def load_paired(
         tf.data.Dataset.from_tensor_slices((arrays.a, arrays.b)),
         len(arrays.a),
         epoch_pipeline.scale_pair,
-        jitter=jitter_function(jitter_mode, pair=True),
+        augment=jitter_function(jitter_mode, pair=True),
         cache=cache,
     )
     return epoch_pipeline.build(

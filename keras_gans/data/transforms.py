@@ -223,7 +223,7 @@ def jitter_function(jitter, pair=False):
         pair: the examples are aligned `(a, b)` pairs, jittered alike.
 
     Returns:
-        A function for `keras_gans.data.epoch_pipeline.Stream.jitter`, or
+        A function for `keras_gans.data.epoch_pipeline.Stream.augment`, or
         `None` when `jitter` is `False`.
     """
     if not jitter:

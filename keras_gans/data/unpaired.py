@@ -233,7 +233,7 @@ def load_unpaired(
             dataset,
             count,
             epoch_pipeline.scale_images,
-            jitter=jitter_function(jitter_mode),
+            augment=jitter_function(jitter_mode),
             cache=_domain_cache(cache, name),
         )
         for (dataset, count), name in zip(domains, "AB")

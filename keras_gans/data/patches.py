@@ -1,0 +1,293 @@
+"""Loaders that cut random patches from images held in memory.
+
+* `load_super_resolution()`: (LR, HR) patch pairs from a folder of photos,
+  the training data of SRGAN and ESRGAN: HR patches cropped at random
+  positions from high-resolution images (e.g. the T91 set), each paired
+  with its bicubic downscaling by `scale`, the LR input the upscaler
+  learns to enlarge back.
+* `load_single_image()`: one image, whole or as random crops, repeated:
+  the training data of SinGAN-style models.
+
+The images stay in memory as decoded uint8 pixels; the pipeline (see
+`keras_gans.data.epoch_pipeline`) shuffles which image each patch comes
+from, then crops and scales to [-1, 1], so every epoch sees new patches,
+and with `epochs` the patches of epoch `e` are a pure function of the seed
+and `e` (a resumed run sees the very same ones).
+"""
+
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data import checks
+from keras_gans.data import epoch_pipeline
+from keras_gans.data import folder
+from keras_gans.data import translation_folders as folders
+from keras_gans.data.checks import check_image_size
+from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import format_received
+
+
+def load_super_resolution(
+    data_dir,
+    patch_size=64,
+    scale=4,
+    batch_size=16,
+    patches_per_image=1,
+    seed=0,
+    shuffle=True,
+    epochs=None,
+    initial_epoch=0,
+):
+    """Loads random HR patches and their bicubic LR versions in [-1, 1].
+
+    The pipeline is decode (RGB, EXIF orientation applied) -> shuffle
+    which image each patch comes from -> crop a `patch_size` square at a
+    random position -> LR = antialiased bicubic downscaling by `scale`,
+    rounded to 8 bits like a saved LR image (the protocol of the
+    literature's benchmark LR images) -> scale both to [-1, 1] ->
+    `batch(drop_remainder=True)` -> `prefetch(AUTOTUNE)`.
+
+    Args:
+        data_dir: a folder of image files (searched recursively, as the
+            `"folder"` source of `load()` does), e.g. the T91 images.
+        patch_size: side of the square HR patches, a multiple of `scale`.
+            Every image must be at least this large.
+        scale: the upscaling factor: LR patches have side
+            `patch_size // scale`.
+        batch_size: patch pairs per batch; every batch is full.
+        patches_per_image: patches cut from every image per epoch (at
+            independent random positions), so an epoch holds
+            `len(images) * patches_per_image` pairs.
+        seed: seed of the order and the crop positions; `None` for
+            different patches every run.
+        shuffle: shuffle which image each patch comes from (otherwise the
+            file order; the crop positions stay random).
+        epochs: `None` (default) returns one epoch that draws new patches
+            each time it is iterated. For training that can be resumed
+            exactly, pass the run's number of epochs: the dataset then
+            holds the epochs `initial_epoch` to `epochs - 1` back to back,
+            each with patches fixed by `seed` and the epoch number. Fit it
+            with `steps_per_epoch=len(ds) // (epochs - initial_epoch)`.
+        initial_epoch: first epoch of the dataset when `epochs` is set.
+
+    Returns:
+        A `tf.data.Dataset` of float32 `(lr, hr)` batches of shapes
+        `(batch_size, patch_size // scale, patch_size // scale, 3)` and
+        `(batch_size, patch_size, patch_size, 3)`.
+
+    Raises:
+        ValueError: for a non-positive `patch_size`, `scale`,
+            `batch_size` or `patches_per_image`, a `patch_size` that is no
+            multiple of `scale`, an image smaller than `patch_size` (named),
+            an unreadable image file, a `batch_size` above the pairs of an
+            epoch, or an `initial_epoch` outside `[0, epochs]`.
+        FileNotFoundError: for a missing `data_dir`.
+
+    Example:
+
+    ```python
+    ds = keras_gans.data.load_super_resolution(
+        "../shared/data/sr/yang91", patch_size=64, scale=4
+    )
+    lr, hr = next(iter(ds))  # (16, 16, 16, 3) and (16, 64, 64, 3)
+    ```
+    """
+    patch_size = check_positive_int("patch_size", patch_size)
+    scale = check_positive_int("scale", scale)
+    batch_size = check_positive_int("batch_size", batch_size)
+    repeats = check_positive_int("patches_per_image", patches_per_image)
+    if patch_size % scale:
+        raise ValueError(
+            "`patch_size` must be a multiple of `scale`, so that the LR "
+            "patch is exactly `scale` times smaller. "
+            + format_received(patch_size=patch_size, scale=scale)
+        )
+    paths = folder.list_images(data_dir)
+    images = [np.asarray(folder.read_image(path, "RGB")) for path in paths]
+    for path, image in zip(paths, images):
+        if min(image.shape[:2]) < patch_size:
+            raise ValueError(
+                f"The image {path!r} is {image.shape[1]}x{image.shape[0]} "
+                f"pixels, smaller than a {patch_size}x{patch_size} patch. "
+                "Use a smaller patch_size or remove the image. "
+                + format_received(patch_size=patch_size)
+            )
+    count = len(images) * repeats
+    checks.check_batch_size(
+        batch_size, count, f"patches of {os.fspath(data_dir)!r} per epoch"
+    )
+    stream = epoch_pipeline.Stream(
+        # The examples are image indices, so the shuffle moves indices,
+        # not whole images; `prepare` looks the pixels up.
+        tf.data.Dataset.range(len(images)).repeat(repeats),
+        count,
+        image_lookup(images),
+        augment=lambda image, seed: lr_hr_patch(
+            image, seed, patch_size, scale
+        ),
+        cache=False,
+    )
+    return epoch_pipeline.build(
+        [stream],
+        batch_size,
+        seed=seed,
+        shuffle=shuffle,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+    )
+
+
+def image_lookup(images):
+    """`index -> uint8 image` over images of different sizes.
+
+    Args:
+        images: uint8 arrays `(H, W, C)`, sizes free, one channel count.
+
+    Returns:
+        A function of an int64 scalar tensor, for `Stream.prepare`.
+    """
+    pixels = tf.constant(np.concatenate([image.ravel() for image in images]))
+    sizes = np.array([image.size for image in images], "int64")
+    starts = tf.constant(np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+    sizes = tf.constant(sizes)
+    shapes = tf.constant(np.array([image.shape for image in images], "int64"))
+    channels = images[0].shape[-1]
+
+    def lookup(index):
+        flat = pixels[starts[index] : starts[index] + sizes[index]]
+        image = tf.reshape(flat, shapes[index])
+        return tf.ensure_shape(image, (None, None, channels))
+
+    return lookup
+
+
+def lr_hr_patch(image, seed, patch_size, scale):
+    """A random HR patch of a uint8 image and its LR version, in [-1, 1].
+
+    Args:
+        image: uint8 tensor `(H, W, C)`, at least `patch_size` each side.
+        seed: int64 tensor `(2,)` of the crop position.
+        patch_size: side of the HR patch.
+        scale: downscaling factor of the LR patch.
+
+    Returns:
+        float32 `(lr, hr)` of sides `patch_size // scale` and `patch_size`.
+    """
+    channels = image.shape[-1]
+    hr = tf.image.stateless_random_crop(
+        image, (patch_size, patch_size, channels), seed=seed
+    )
+    lr_size = patch_size // scale
+    lr = tf.image.resize(
+        tf.cast(hr, "float32"),
+        (lr_size, lr_size),
+        method="bicubic",
+        antialias=True,
+    )
+    # Bicubic overshoots at edges; round like a saved 8-bit LR image.
+    lr = tf.round(tf.clip_by_value(lr, 0.0, 255.0))
+    return (
+        epoch_pipeline.scale_images(lr),
+        epoch_pipeline.scale_images(hr),
+    )
+
+
+def load_single_image(
+    path,
+    image_size=None,
+    patch_size=None,
+    batch_size=1,
+    repeats=1,
+    channels=None,
+    seed=0,
+    epochs=None,
+    initial_epoch=0,
+):
+    """Loads one image, whole or as random crops, as batches in [-1, 1].
+
+    SinGAN-style models learn from a single image: every step sees the
+    whole image, or crops of it. An epoch holds the image `repeats` times
+    (whole, or a crop at a new random position each time).
+
+    Args:
+        path: the image file.
+        image_size: `(height, width)` or one int for a square to bring
+            the image to (center crop to the aspect, antialiased bicubic
+            resize, as every loader does); `None` keeps its size.
+        patch_size: `(height, width)` or one int: yield random crops of
+            this size; `None` yields the whole image.
+        batch_size: images per batch; every batch is full.
+        repeats: images (or crops) per epoch.
+        channels: 1 (grayscale) or 3 (RGB); `None` for the file's own.
+        seed: seed of the crop positions; `None` for other crops every
+            run.
+        epochs: `None` (default) returns one epoch whose crops change each
+            time it is iterated; the run's number of epochs gives the
+            epochs `initial_epoch` to `epochs - 1` back to back, with
+            crops fixed by `seed` and the epoch number (resumable).
+        initial_epoch: first epoch of the dataset when `epochs` is set.
+
+    Returns:
+        A `tf.data.Dataset` of float32 images `(batch_size, H, W, C)`.
+
+    Raises:
+        ValueError: for a bad `image_size`, `patch_size` or `channels`, a
+            patch larger than the image, an unreadable file, a
+            `batch_size` above `repeats`, or an `initial_epoch` outside
+            `[0, epochs]`.
+
+    Example:
+
+    ```python
+    ds = keras_gans.data.load_single_image("balloons.png", image_size=128,
+                                           batch_size=1, repeats=100)
+    ```
+    """
+    size = check_image_size(image_size)
+    patch = check_image_size(patch_size)
+    batch_size = check_positive_int("batch_size", batch_size)
+    repeats = check_positive_int("repeats", repeats)
+    if channels is None:
+        channels = folders.file_channels(path)
+    channels = checks.check_channels(channels)[0]
+    image = folders.open_image(path, channels)
+    size = size or (image.height, image.width)
+    pixels = folders.to_array(image, size, channels)
+    if patch is not None and (patch[0] > size[0] or patch[1] > size[1]):
+        raise ValueError(
+            f"`patch_size` must fit in the {size[0]}x{size[1]} image "
+            f"(height x width) of {os.fspath(path)!r}. "
+            + format_received(patch_size=patch_size)
+        )
+    checks.check_batch_size(
+        batch_size, repeats, "images of an epoch (`repeats`)"
+    )
+    augment = None
+    prepare = epoch_pipeline.scale_images
+    if patch is not None:
+        prepare = tf.identity
+
+        def augment(image, seed):
+            crop = tf.image.stateless_random_crop(
+                image, patch + (channels,), seed=seed
+            )
+            return epoch_pipeline.scale_images(crop)
+
+    stream = epoch_pipeline.Stream(
+        tf.data.Dataset.from_tensors(pixels).repeat(repeats),
+        repeats,
+        prepare,
+        augment=augment,
+        cache=False,
+    )
+    return epoch_pipeline.build(
+        [stream],
+        batch_size,
+        seed=seed,
+        # One image: nothing to reorder.
+        shuffle=False,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+    )
