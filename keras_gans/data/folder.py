@@ -14,6 +14,10 @@ folder names in sorted order, as in `keras.utils.image_dataset_from_directory`:
 
     data_dir/cat/001.png  -> label 0 ("cat")
     data_dir/dog/a/7.jpg  -> label 1 ("dog")
+
+The folder layouts of `load_paired()`, `load_unpaired()` and the patch
+loaders read their files with the same functions (`list_split_images`,
+`read_image_files`, ...), so every loader decodes and resizes alike.
 """
 
 import os
@@ -156,12 +160,7 @@ def read_folder(data_dir, image_shape=None, with_labels=False):
         shape = default_image_shape(paths[0])
     else:
         shape = check_image_shape(image_shape)
-    height, width, channels = shape
-    mode = "L" if channels == 1 else "RGB"
-    images = np.empty((len(paths),) + shape, dtype="uint8")
-    for i, path in enumerate(paths):
-        image = fit_image(read_image(path, mode), height, width)
-        images[i] = np.asarray(image).reshape(shape)
+    images = read_image_files(paths, shape[:2], shape[2])
     return ArraySet(images, labels, class_names)
 
 
@@ -205,3 +204,83 @@ def read_image(path, mode=None):
             f"Could not decode image file {path!r}: {exc}. Remove or replace "
             "the file."
         ) from exc
+
+
+def require_folder(path, source, data_dir):
+    """Raises `FileNotFoundError` unless `path` is a directory.
+
+    The message names the missing folder and lists what `data_dir` holds,
+    which usually shows the layout mistake at a glance.
+    """
+    if os.path.isdir(path):
+        return path
+    try:
+        present = sorted(
+            name for name in os.listdir(data_dir) if not name.startswith(".")
+        )
+    except OSError:
+        present = []
+    raise FileNotFoundError(
+        f"The {source!r} source expects the folder {path!r}, which does not "
+        f"exist; `data_dir` holds {present}. "
+        + format_received(data_dir=data_dir)
+    )
+
+
+def list_split_images(directory, source):
+    """Sorted image paths under `directory` (recursive).
+
+    Raises:
+        ValueError: if `directory` holds no image file.
+    """
+    try:
+        return list_images(directory)
+    except ValueError as exc:
+        raise ValueError(
+            f"The {source!r} folder {directory!r} holds no image files "
+            f"(expected files ending in {', '.join(EXTENSIONS)})."
+        ) from exc
+
+
+def file_channels(path):
+    """1 for a grayscale image file, 3 otherwise (colour is read as RGB)."""
+    return default_image_shape(path)[2]
+
+
+def file_size(path):
+    """`(height, width)` of an image file."""
+    return default_image_shape(path)[:2]
+
+
+def open_image(path, channels):
+    """Decodes an image file as PIL `"L"` (1 channel) or `"RGB"` (3).
+
+    Raises:
+        ValueError: naming `path`, if the file cannot be decoded.
+    """
+    # `read_image` applies EXIF orientation and names corrupt files.
+    return read_image(path, "L" if channels == 1 else "RGB")
+
+
+def to_array(image, size, channels):
+    """A PIL image cropped and resized to `size`, as uint8 `(H, W, C)`."""
+    height, width = size
+    resized = fit_image(image, height, width)
+    return np.asarray(resized, dtype="uint8").reshape(height, width, channels)
+
+
+def read_image_files(paths, size, channels):
+    """Decodes, crops and resizes image files into one uint8 array.
+
+    Args:
+        paths: image file paths.
+        size: `(height, width)` of the output images.
+        channels: 1 or 3.
+
+    Returns:
+        uint8 array `(len(paths), height, width, channels)`.
+    """
+    images = np.empty((len(paths),) + tuple(size) + (channels,), "uint8")
+    for i, path in enumerate(paths):
+        images[i] = to_array(open_image(path, channels), size, channels)
+    return images

@@ -29,7 +29,7 @@ import tensorflow as tf
 
 from keras_gans.data import checks
 from keras_gans.data import epoch_pipeline
-from keras_gans.data import translation_folders as folders
+from keras_gans.data import folder
 from keras_gans.data import translation_tasks
 from keras_gans.data.checks import JITTER_CROP
 from keras_gans.data.checks import check_channels
@@ -228,25 +228,25 @@ def load_paired(
 def _default_channels(channels, first_a, first_b):
     if channels is not None:
         return channels
-    return folders.file_channels(first_a), folders.file_channels(first_b)
+    return folder.file_channels(first_a), folder.file_channels(first_b)
 
 
 def _read_side_by_side(data_dir, split, size, channels):
-    split_dir = folders.require_folder(
+    split_dir = folder.require_folder(
         os.path.join(data_dir, split), "side-by-side", data_dir
     )
-    paths = folders.list_split_images(split_dir, "side-by-side")
+    paths = folder.list_split_images(split_dir, "side-by-side")
     if channels is None:
-        channels = (folders.file_channels(paths[0]),) * 2
+        channels = (folder.file_channels(paths[0]),) * 2
     if size is None:
-        height, width = folders.file_size(paths[0])
+        height, width = folder.file_size(paths[0])
         size = (height, width // 2)
     a = np.empty((len(paths),) + size + (channels[0],), "uint8")
     b = np.empty((len(paths),) + size + (channels[1],), "uint8")
     for i, path in enumerate(paths):
         # Decoded in RGB when either half is colour, so both halves come
         # from the same pixels; each is converted to its own mode after.
-        image = folders.open_image(path, max(channels))
+        image = folder.open_image(path, max(channels))
         if image.width % 2:
             raise ValueError(
                 f"Side-by-side image {path!r} is {image.width} pixels wide: "
@@ -256,14 +256,14 @@ def _read_side_by_side(data_dir, split, size, channels):
         half = image.width // 2
         left = image.crop((0, 0, half, image.height))
         right = image.crop((half, 0, image.width, image.height))
-        a[i] = folders.to_array(_convert(left, channels[0]), size, channels[0])
-        b[i] = folders.to_array(_convert(right, channels[1]), size, channels[1])
+        a[i] = folder.to_array(_convert(left, channels[0]), size, channels[0])
+        b[i] = folder.to_array(_convert(right, channels[1]), size, channels[1])
     return a, b
 
 
 def _read_aligned_folders(data_dir, split, size, channels):
     roots = [
-        folders.require_folder(
+        folder.require_folder(
             os.path.join(data_dir, domain, split), "aligned-folders", data_dir
         )
         for domain in ("A", "B")
@@ -275,17 +275,17 @@ def _read_aligned_folders(data_dir, split, size, channels):
     paths_b = [keyed[1][k] for k in keys]
     channels = _default_channels(channels, paths_a[0], paths_b[0])
     if size is None:
-        size = folders.file_size(paths_a[0])
+        size = folder.file_size(paths_a[0])
     return (
-        folders.read_image_files(paths_a, size, channels[0]),
-        folders.read_image_files(paths_b, size, channels[1]),
+        folder.read_image_files(paths_a, size, channels[0]),
+        folder.read_image_files(paths_b, size, channels[1]),
     )
 
 
 def _paths_by_key(root):
     """`{relative path without extension: path}` of the images in `root`."""
     keyed = {}
-    for path in folders.list_split_images(root, "aligned-folders"):
+    for path in folder.list_split_images(root, "aligned-folders"):
         key = os.path.splitext(os.path.relpath(path, root))[0]
         if key in keyed:
             raise ValueError(

@@ -23,7 +23,6 @@ import tensorflow as tf
 from keras_gans.data import checks
 from keras_gans.data import epoch_pipeline
 from keras_gans.data import folder
-from keras_gans.data import translation_folders as folders
 from keras_gans.data.checks import check_image_size
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -250,11 +249,11 @@ def load_single_image(
     batch_size = check_positive_int("batch_size", batch_size)
     repeats = check_positive_int("repeats", repeats)
     if channels is None:
-        channels = folders.file_channels(path)
+        channels = folder.file_channels(path)
     channels = checks.check_channels(channels)[0]
-    image = folders.open_image(path, channels)
+    image = folder.open_image(path, channels)
     size = size or (image.height, image.width)
-    pixels = folders.to_array(image, size, channels)
+    pixels = folder.to_array(image, size, channels)
     if patch is not None and (patch[0] > size[0] or patch[1] > size[1]):
         raise ValueError(
             f"`patch_size` must fit in the {size[0]}x{size[1]} image "

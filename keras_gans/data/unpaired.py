@@ -22,7 +22,7 @@ import tensorflow as tf
 from keras_gans.data import checks
 from keras_gans.data import epoch_pipeline
 from keras_gans.data import tfds_source
-from keras_gans.data import translation_folders as folders
+from keras_gans.data import folder
 from keras_gans.data import translation_tasks
 from keras_gans.data.checks import JITTER_CROP
 from keras_gans.data.checks import check_channels
@@ -261,16 +261,16 @@ def _read_domain_folders(data_dir, split, size, channels):
     data_dir = checks.check_data_dir(data_dir, "folder")
     paths = []
     for domain in ("A", "B"):
-        root = folders.require_folder(
+        root = folder.require_folder(
             os.path.join(data_dir, f"{split}{domain}"), "folder", data_dir
         )
-        paths.append(folders.list_split_images(root, "folder"))
+        paths.append(folder.list_split_images(root, "folder"))
     if channels is None:
-        channels = tuple(folders.file_channels(p[0]) for p in paths)
+        channels = tuple(folder.file_channels(p[0]) for p in paths)
     if size is None:
-        size = folders.file_size(paths[0][0])
+        size = folder.file_size(paths[0][0])
     return tuple(
-        folders.read_image_files(domain_paths, size, domain_channels)
+        folder.read_image_files(domain_paths, size, domain_channels)
         for domain_paths, domain_channels in zip(paths, channels)
     )
 
