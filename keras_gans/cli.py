@@ -8,7 +8,8 @@ keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
 keras-gans translate ARTIFACT IMAGE [IMAGE ...] -o OUT_DIR_OR_PNG
 keras-gans export MODEL.keras --out DIR [--quantize float16|int8]
 keras-gans eval ARTIFACT --dataset NAME [--data-dir DIR]
-                [--extractor NAME|PATH] [--n N]
+                [--extractor NAME|PATH] [--n N]        (generator, translator)
+keras-gans eval ARTIFACT --data-dir HR_FOLDER            (upscaler)
 ```
 
 Keras reads `KERAS_BACKEND` once, when it is first imported, and this
@@ -129,10 +130,12 @@ def _build_parser():
 def _add_translate_parser(commands):
     translate = commands.add_parser(
         "translate",
-        help="translate image files with an exported image-to-image model",
+        help="run image files through an exported image-to-image model "
+        "(translator or upscaler)",
         description=(
-            "Runs a translator export directory, SavedModel or .tflite file "
-            "(Pix2Pix, CycleGAN, DiscoGAN: one direction) on image files. "
+            "Runs an image-to-image export directory, SavedModel or .tflite "
+            "file on image files: a translator (Pix2Pix, CycleGAN, DiscoGAN: "
+            "one direction) or a super-resolution upscaler. "
             "Each image is converted to the model's channels and resized to "
             "its input size; a model exported with free height and width "
             "keeps each image's size (rounded to the multiple its strides "
@@ -154,25 +157,35 @@ def _add_translate_parser(commands):
 def _add_eval_parser(commands):
     evaluate = commands.add_parser(
         "eval",
-        help="measure a generator: FID, KID, precision/recall (JSON line)",
+        help="measure any artifact by its kind's protocol (JSON line)",
         description=(
-            "Measures a generator artifact (.keras, SavedModel or export "
-            "dir, .tflite; conditional ones too) against a dataset and "
-            "prints ONE JSON line on stdout (fid, kid, kid_std, precision, "
-            "recall, inception_score and class_counts with a classifier "
-            "extractor, label_acc for conditional generators, and the "
-            "protocol: extractor, weights, sample counts). Everything else "
-            "goes to stderr."
+            "Measures an artifact (.keras, SavedModel or export dir, "
+            ".tflite) by the protocol of its kind and prints ONE JSON line "
+            "on stdout naming the kind and the protocol. A generator "
+            "(conditional ones too) against --dataset's images: fid, kid, "
+            "kid_std, precision, recall, inception_score and class_counts "
+            "with a classifier extractor, label_acc for conditional "
+            "generators, with the extractor, weights and sample counts. A "
+            "translator on the test split of a paired --dataset: psnr, "
+            "ssim and their input and mean-target baselines. An upscaler "
+            "on the HR images in --data-dir (e.g. Set5): psnr and ssim on "
+            "the Y channel, border shaved, next to bicubic. Everything "
+            "else goes to stderr."
         ),
     )
     evaluate.add_argument(
         "artifact", help=".keras, SavedModel dir, export dir or .tflite"
     )
     evaluate.add_argument(
-        "--dataset", required=True,
-        help="reference dataset: digits, mnist-idx, a tfds name or a folder",
+        "--dataset", default=None,
+        help="generators: digits, mnist-idx, a tfds name or a folder; "
+        "translators: a paired translation dataset (e.g. digits-edges); "
+        "upscalers: optional name of the --data-dir folder",
     )
-    evaluate.add_argument("--data-dir", default=None)
+    evaluate.add_argument(
+        "--data-dir", default=None,
+        help="the dataset's directory; for an upscaler the HR image folder",
+    )
     evaluate.add_argument(
         "--extractor", default="classifier",
         help=(
@@ -313,7 +326,7 @@ def _sample(args):
     images = artifact.sample(count, seed=args.seed, labels=args.labels)
     save_grid(images, args.output, rows=args.rows, scale=args.scale)
     print(
-        f"Wrote {count} samples from {artifact.kind} {artifact.path!r} to "
+        f"Wrote {count} samples from {artifact.format} {artifact.path!r} to "
         f"{args.output!r}."
     )
     return EXIT_OK
@@ -322,12 +335,19 @@ def _sample(args):
 def _translate(args):
     import numpy as np
 
-    from keras_gans.export import load_translator_artifact
+    from keras_gans.export import load_artifact
     from keras_gans.utils.images import read_image_for
     from keras_gans.utils.images import save_png
     from keras_gans.utils.images import to_uint8
 
-    artifact = load_translator_artifact(args.artifact)
+    artifact = load_artifact(args.artifact)
+    if artifact.kind not in _IMAGE_KINDS:
+        raise ValueError(
+            f"`keras-gans translate` runs image-to-image artifacts "
+            f"({', '.join(_IMAGE_KINDS)}); `{args.artifact}` is a "
+            f"{artifact.kind}: use `keras-gans sample`. "
+            f"Received: artifact={args.artifact!r}"
+        )
     single = args.output.lower().endswith(".png")
     if single and len(args.images) != 1:
         raise ValueError(
@@ -346,6 +366,10 @@ def _translate(args):
         save_png(to_uint8(np.clip(output, -1.0, 1.0)), target)
         print(f"{path} -> {target}")
     return EXIT_OK
+
+
+# The kinds that map an image to an image: `translate` runs them all.
+_IMAGE_KINDS = ("translator", "upscaler")
 
 
 def _parse_labels(text):
@@ -382,7 +406,7 @@ def _export(args):
 
 def _eval(args):
     with _stdout_to_stderr():
-        from keras_gans.metrics.evaluation import evaluate
+        from keras_gans.metrics import evaluate
 
         result = evaluate(
             args.artifact,

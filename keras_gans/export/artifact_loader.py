@@ -1,126 +1,220 @@
-"""`load_generator_artifact`: one loader for every exported format."""
+"""`load_artifact`: one loader for every exported format and kind."""
 
 import os
 
 import numpy as np
 
+from keras_gans.export import artifact_kinds
 from keras_gans.export import model_card
-from keras_gans.export.generator_artifact import GeneratorArtifact
+from keras_gans.export.artifact import Artifact
+from keras_gans.export.artifact_spec import ArtifactSpec
+from keras_gans.utils.free_size import size_multiple
+from keras_gans.utils.free_size import smallest_size
 from keras_gans.utils.safe_loading import load_keras_file
 from keras_gans.utils.validation import format_received
 
 
-def load_generator_artifact(path):
-    """Loads a generator from a `.keras` file, SavedModel or `.tflite`.
+def load_artifact(path, kind=None):
+    """Loads an exported network of any kind from any format.
 
     `path` may be a `.keras` file (a keras-gans model, or a plain Keras
-    generator model), a SavedModel directory, an export directory written
-    by `export_generator` (its `saved_model/` is used), or a `.tflite` file.
-    For exported files the `model_card.json` of the export directory is
-    attached as `artifact.card` and cross-checked; the shapes always come
-    from the model's own signature. Conditional generators (a second,
-    int32 `label` input) load as conditional artifacts; their
-    `num_classes` comes from the model (`.keras`), the SavedModel itself,
-    or the model card (`.tflite`).
+    network), a SavedModel directory, an export directory written by
+    `export_generator`, `export_translator` or `export_upscaler` (its
+    `saved_model/` is used), or a `.tflite` file. The signature (names,
+    dtypes, shapes, free sizes) always comes from the model itself; the
+    kind comes from the `model_card.json` of the export directory when
+    there is one that lists this file (it is then attached as
+    `artifact.card` and cross-checked), else from the signature: a latent
+    batch (and labels) -> a generator; one image batch -> an upscaler
+    when the output is an integer multiple of the input size (or the
+    SavedModel stores a scale), a translator otherwise.
 
     Args:
         path: the artifact's path.
+        kind: optional kind the caller needs (`"generator"`,
+            `"translator"` or `"upscaler"`); another kind is an error.
 
     Returns:
-        A `GeneratorArtifact`.
+        An `Artifact`.
 
     Raises:
         FileNotFoundError: if `path` does not exist.
-        ValueError: if `path` is not a recognised artifact, is not a
-            generator (latents `(N, latent_dim)`, and labels `(N,)` for a
-            conditional one -> images `(N, H, W, C)`), or disagrees with
-            its model card.
+        ValueError: if `path` is not a recognised artifact, is of another
+            `kind` than asked for, or disagrees with its model card.
 
     Example:
 
     ```python
-    artifact = load_generator_artifact("exports/dcgan/generator.tflite")
-    images = artifact.sample(16, seed=0)
+    generator = load_artifact("exports/dcgan/generator.tflite")
+    images = generator.sample(16, seed=0)
+    upscaler = load_artifact("exports/srgan", kind="upscaler")
+    big = upscaler(small)  # (N, h, w, 3) -> (N, 4h, 4w, 3)
+    ```
+    """
+    if kind is not None:
+        artifact_kinds.check_kind(kind)
+    what = "artifact" if kind is None else f"{kind} artifact"
+    file_format, path, export_dir = model_card.locate_artifact(path, what)
+    card = None
+    if export_dir is not None:
+        card = model_card.card_describing(
+            export_dir, os.path.basename(os.path.abspath(path))
+        )
+    _check_card_kind(card, path, kind)
+    load = {
+        "keras": _load_keras,
+        "saved_model": _load_saved_model,
+        "tflite": _load_tflite,
+    }[file_format]
+    artifact = load(path, card, kind)
+    if kind is not None and artifact.kind != kind:
+        raise artifact_kinds.wrong_kind_error(
+            path, artifact.kind, kind, f"its signature {artifact.spec!r}"
+        )
+    return _check_against_card(artifact)
+
+
+def load_generator_artifact(path):
+    """`load_artifact(path, kind="generator")`: latents (and labels) in.
+
+    Example:
+
+    ```python
     cgan = load_generator_artifact("exports/cgan")
     sevens = cgan.sample(16, seed=0, labels=7)
     ```
     """
-    kind, path, export_dir = model_card.locate_artifact(path)
-    if kind == "keras":
-        return _load_keras(path)
-    _refuse_translator(path, export_dir)
-    if kind == "tflite":
-        return _load_tflite(path, export_dir)
-    return _load_saved_model(path, export_dir)
+    return load_artifact(path, kind=artifact_kinds.GENERATOR)
 
 
-def _refuse_translator(path, export_dir):
-    card = model_card.card_describing(
-        export_dir, os.path.basename(os.path.abspath(path))
-    )
-    if card is not None and card.get("kind") == model_card.TRANSLATOR_KIND:
+def load_translator_artifact(path):
+    """`load_artifact(path, kind="translator")`: images in, images out.
+
+    Example:
+
+    ```python
+    to_b = load_translator_artifact("saved_models/cyclegan/a2b")
+    fakes_b = to_b(images_a)  # float32 (N, H, W, Ca) in [-1, 1]
+    ```
+    """
+    return load_artifact(path, kind=artifact_kinds.TRANSLATOR)
+
+
+def load_upscaler_artifact(path):
+    """`load_artifact(path, kind="upscaler")`: small images in, large out.
+
+    Example:
+
+    ```python
+    upscaler = load_upscaler_artifact("exports/srgan/generator.tflite")
+    big = upscaler(small)  # (N, h, w, 3) in [-1, 1] -> (N, 4h, 4w, 3)
+    ```
+    """
+    return load_artifact(path, kind=artifact_kinds.UPSCALER)
+
+
+def _check_card_kind(card, path, kind):
+    # Cards written before translators existed have no `kind`: generators.
+    found = None if card is None else card.get("kind", model_card.GENERATOR_KIND)
+    if found is not None and found not in artifact_kinds.KINDS:
         raise ValueError(
-            f"`{path}` is an image-to-image translator, not a latent "
-            "generator; load it with keras_gans.export."
-            "load_translator_artifact. " + format_received(path=path)
+            f"`{path}` has a model card of an unknown kind {found!r}: this "
+            f"keras-gans loads {sorted(artifact_kinds.KINDS)}. "
+            + format_received(path=path)
         )
+    if kind is not None and found is not None and found != kind:
+        raise artifact_kinds.wrong_kind_error(
+            path, found, kind, f"its model card says {found!r}"
+        )
+
+
+def _make_spec(path, inputs, output_shape, card, constants, kind, size_multiple=None):
+    """The `ArtifactSpec` of a loaded signature; its kind as described."""
+    found = None if card is None else card.get("kind", model_card.GENERATOR_KIND)
+    found = found or artifact_kinds.kind_of_signature(
+        inputs, output_shape, constants
+    )
+    if found is None:
+        wanted = (
+            artifact_kinds.kinds_text()
+            if kind is None
+            else artifact_kinds.describe(kind)
+        )
+        raise ValueError(
+            f"`{path}` is not a keras-gans artifact: it takes "
+            f"{_inputs_text(inputs)} and returns (N, "
+            f"{', '.join('?' if d is None else str(d) for d in output_shape)})"
+            f"; expected {wanted}. " + format_received(path=path)
+        )
+    if size_multiple is None:
+        size_multiple = (card or {}).get("size_multiple") or 1
+    if found == artifact_kinds.UPSCALER:
+        constants = dict(constants)
+        constants.setdefault(
+            model_card.SCALE_COLLECTION,
+            (card or {}).get("scale")
+            or artifact_kinds.upscale_factor(inputs[0][2], output_shape),
+        )
+    return ArtifactSpec(
+        found,
+        inputs,
+        output_shape,
+        size_multiple=size_multiple,
+        constants={k: v for k, v in constants.items() if v is not None},
+    )
+
+
+def _inputs_text(inputs):
+    return ", ".join(
+        f"{name} {dtype} (N, {', '.join('?' if d is None else str(d) for d in shape)})"
+        for name, dtype, shape in inputs
+    )
+
+
+def _card_constants(card):
+    """The constants a `.tflite` file cannot store, from its card."""
+    if card is None:
+        return {}
+    return {
+        model_card.NUM_CLASSES_COLLECTION: card.get("num_classes"),
+        model_card.SCALE_COLLECTION: card.get("scale"),
+    }
 
 
 def _check_against_card(artifact):
     card = artifact.card
     if card is None:
         return artifact
-    expected = (
-        card.get("latent_dim"),
-        tuple(card.get("image_shape", ())),
-        card.get("num_classes"),
-    )
-    found = (artifact.latent_dim, artifact.image_shape, artifact.num_classes)
+    names = artifact_kinds.KINDS[artifact.kind]["card_checks"]
+    expected = {name: _plain(card.get(name)) for name in names}
+    found = {name: _plain(getattr(artifact, name)) for name in names}
     if expected != found:
+        said = ", ".join(f"{name}={expected[name]}" for name in names)
+        has = ", ".join(f"{name}={found[name]}" for name in names)
         raise ValueError(
             f"`{artifact.path}` does not match the model_card.json next to "
-            f"it: the card says latent_dim={expected[0]}, image_shape="
-            f"{expected[1]}, num_classes={expected[2]}; the model has "
-            f"latent_dim={found[0]}, image_shape={found[1]}, num_classes="
-            f"{found[2]}. " + format_received(path=artifact.path)
+            f"it: the card says {said}; the model has {has}. "
+            + format_received(path=artifact.path)
         )
     return artifact
 
 
-def _card_num_classes(card, conditional):
-    """`num_classes` from a card, for an artifact that cannot tell itself."""
-    if card is None or not conditional:
-        return None
-    return card.get("num_classes")
+def _plain(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
-def _load_tflite(path, export_dir):
-    from keras_gans.export.litert_generator import LiteRTGenerator
+def _load_tflite(path, card, kind):
+    from keras_gans.export.litert_runner import LiteRTRunner
 
-    generator = LiteRTGenerator(path)
-    card = model_card.card_describing(export_dir, os.path.basename(path))
-    return _check_against_card(
-        GeneratorArtifact(
-            generator,
-            generator.latent_dim,
-            generator.image_shape,
-            "tflite",
-            path,
-            card,
-            conditional=generator.conditional,
-            num_classes=_card_num_classes(card, generator.conditional),
-        )
+    runner = LiteRTRunner(path, what=kind or "keras-gans")
+    spec = _make_spec(
+        path, runner.inputs, runner.output_shape, card, _card_constants(card),
+        kind,
     )
+    return Artifact(runner, spec, "tflite", path, card)
 
 
-def _spec_rank_error(path, what, spec):
-    return ValueError(
-        f"`{path}` is not a generator SavedModel: {what} Found {spec}. "
-        + format_received(path=path)
-    )
-
-
-def _load_saved_model(path, export_dir):
+def _load_saved_model(path, card, kind):
     import tensorflow as tf
 
     loaded = tf.saved_model.load(path)
@@ -131,142 +225,170 @@ def _load_saved_model(path, export_dir):
             f"signatures {sorted(loaded.signatures.keys())}. "
             + format_received(path=path)
         )
-    inputs = signature.structured_input_signature[1]
+    specs = signature.structured_input_signature[1]
+    inputs = sorted(
+        (
+            (name, spec.dtype.name, tuple(spec.shape[1:]))
+            for name, spec in specs.items()
+        ),
+        key=lambda entry: -len(entry[2]),
+    )
     outputs = signature.structured_outputs
-    input_name, input_spec, label_name = _saved_model_inputs(path, inputs)
     output_name = (
-        model_card.OUTPUT_NAME if model_card.OUTPUT_NAME in outputs else None
+        model_card.OUTPUT_NAME
+        if model_card.OUTPUT_NAME in outputs or len(outputs) != 1
+        else next(iter(outputs))
     )
-    if output_name is None and len(outputs) == 1:
-        output_name = next(iter(outputs))
-    if output_name is None or outputs[output_name].shape.rank != 4:
-        raise _spec_rank_error(
-            path, "a generator returns one rank-4 image batch.", outputs
+    if output_name not in outputs or outputs[output_name].shape.rank != 4:
+        raise ValueError(
+            f"`{path}` is not a keras-gans SavedModel: it returns one rank-4 "
+            f"image batch (or one named {model_card.OUTPUT_NAME!r}). Found "
+            f"inputs {specs} and outputs {outputs}. "
+            + format_received(path=path)
         )
-
-    def run(latents, labels=None):
-        feeds = {input_name: tf.constant(latents)}
-        if label_name is not None:
-            feeds[label_name] = tf.constant(labels, dtype=tf.int32)
-        return signature(**feeds)[output_name].numpy()
-
-    card = model_card.card_describing(
-        export_dir, os.path.basename(os.path.abspath(path))
-    )
-    conditional = label_name is not None
-    num_classes = None
-    if conditional:
-        collection = getattr(loaded, model_card.NUM_CLASSES_COLLECTION, None)
-        num_classes = (
-            int(collection[0].numpy())
-            if collection
-            else _card_num_classes(card, conditional)
-        )
-    return _check_against_card(
-        GeneratorArtifact(
-            run,
-            input_spec.shape[1],
-            outputs[output_name].shape[1:],
-            "saved_model",
-            path,
-            card,
-            conditional=conditional,
-            num_classes=num_classes,
-        )
+    constants = _card_constants(card)
+    for name in (model_card.NUM_CLASSES_COLLECTION, model_card.SCALE_COLLECTION):
+        collection = getattr(loaded, name, None)
+        if collection:
+            constants[name] = int(collection[0].numpy())
+    spec = _make_spec(
+        path, inputs, tuple(outputs[output_name].shape[1:]), card, constants,
+        kind,
     )
 
+    def run(feeds):
+        tensors = {name: tf.constant(value) for name, value in feeds.items()}
+        return signature(**tensors)[output_name].numpy()
 
-def _saved_model_inputs(path, inputs):
-    """`(latent_name, latent_spec, label_name or None)` of a signature."""
-    ranks = sorted(spec.shape.rank for spec in inputs.values())
-    if ranks == [2]:
-        name, spec = next(iter(inputs.items()))
-        return name, spec, None
-    if ranks == [1, 2]:
-        label_name, label_spec = next(
-            (n, s) for n, s in inputs.items() if s.shape.rank == 1
-        )
-        name, spec = next(
-            (n, s) for n, s in inputs.items() if s.shape.rank == 2
-        )
-        if label_spec.dtype.is_integer:
-            return name, spec, label_name
-    raise _spec_rank_error(
-        path,
-        "a generator takes one rank-2 latent batch, and for a conditional "
-        "generator a rank-1 integer label batch.",
-        inputs,
-    )
+    return Artifact(run, spec, "saved_model", path, card)
 
 
-def _load_keras(path):
+def _load_keras(path, card, kind):
     import keras
 
     import keras_gans  # noqa: F401  (registers the model classes)
     from keras_gans.training.adversarial_model import AdversarialModel
+    from keras_gans.training.two_player_model import TwoPlayerModel
 
     model = load_keras_file(path, compile=False)
     if isinstance(model, AdversarialModel):
-
-        def generate(latents, labels=None):
-            if labels is None:
-                return model.generate_from_latents(latents)
-            return model.generate_from_latents(latents, labels=labels)
-
-        return GeneratorArtifact(
-            generate,
-            model.latent_dim,
-            model.image_shape,
-            "keras",
+        return _keras_gan_artifact(model, path, kind)
+    if isinstance(model, TwoPlayerModel):
+        raise _whole_model_error(model, path)
+    inputs = [
+        (_keras_input_name(t), t.dtype, tuple(t.shape[1:]))
+        for t in getattr(model, "inputs", None) or ()
+    ]
+    outputs = getattr(model, "outputs", None) or ()
+    if not inputs or len(outputs) != 1:
+        raise _not_a_network_error(model, path, kind)
+    names = [name for name, _, _ in inputs]
+    multiple = size_multiple(model) if _free_image(inputs) else 1
+    try:
+        spec = _make_spec(
             path,
-            conditional=model.uses_labels,
-            num_classes=model.num_classes,
+            inputs,
+            tuple(outputs[0].shape[1:]),
+            None,
+            {
+                model_card.NUM_CLASSES_COLLECTION: _label_classes(model)
+                if model_card.LABEL_NAME in names
+                else None,
+                model_card.SCALE_COLLECTION: _probed_scale(
+                    model, inputs, multiple
+                ),
+            },
+            kind,
+            size_multiple=multiple,
         )
-    input_shape = getattr(model, "input_shape", None)
-    output_shape = getattr(model, "output_shape", None)
-    conditional = _is_conditional_generator_shape(input_shape)
-    if conditional:
-        input_shape = input_shape[0]
-    if (
-        not isinstance(input_shape, tuple)
-        or not isinstance(output_shape, tuple)
-        or len(input_shape) != 2
-        or len(output_shape) != 4
-    ):
-        raise ValueError(
-            f"`{path}` is neither a keras-gans model nor a generator model "
-            f"(latents (N, latent_dim) -> images (N, H, W, C)). Found a "
-            f"{type(model).__name__} with input shape {input_shape} and "
-            f"output shape {output_shape}. " + format_received(path=path)
+    except ValueError:
+        raise _not_a_network_error(model, path, kind) from None
+
+    def run(feeds):
+        tensors = [keras.ops.convert_to_tensor(feeds[name]) for name in names]
+        outputs = model(tensors[0] if len(tensors) == 1 else tensors,
+                        training=False)
+        return np.asarray(keras.ops.convert_to_numpy(outputs))
+
+    return Artifact(run, spec, "keras", path)
+
+
+def _keras_gan_artifact(model, path, kind):
+    """A whole keras-gans GAN saved as `.keras`: its sampling generator."""
+    from keras_gans.export.export_generator import generator_spec
+
+    if kind is not None and kind != artifact_kinds.GENERATOR:
+        raise _whole_model_error(model, path)
+
+    def run(feeds):
+        latents = feeds[model_card.INPUT_NAME]
+        if model_card.LABEL_NAME not in feeds:
+            return model.generate_from_latents(latents)
+        return model.generate_from_latents(
+            latents, labels=feeds[model_card.LABEL_NAME]
         )
 
-    def run(latents, labels=None):
-        inputs = keras.ops.convert_to_tensor(latents)
-        if labels is not None:
-            inputs = [inputs, keras.ops.convert_to_tensor(labels)]
-        images = model(inputs, training=False)
-        return np.asarray(keras.ops.convert_to_numpy(images))
+    return Artifact(run, generator_spec(model), "keras", path)
 
-    return GeneratorArtifact(
-        run,
-        input_shape[1],
-        output_shape[1:],
-        "keras",
-        path,
-        conditional=conditional,
-        num_classes=_label_classes(model) if conditional else None,
+
+def _whole_model_error(model, path):
+    return ValueError(
+        f"`{path}` holds a whole {type(model).__name__} model, not one "
+        "exported network: load its export directory, or save the network "
+        "itself (e.g. `model.translator('a_to_b').save(...)`). "
+        + format_received(path=path)
     )
 
 
-def _is_conditional_generator_shape(input_shape):
-    """Whether a Keras model's inputs are `[(N, latent_dim), (N,)]`."""
-    return (
-        isinstance(input_shape, list)
-        and len(input_shape) == 2
-        and all(isinstance(shape, tuple) for shape in input_shape)
-        and len(input_shape[0]) == 2
-        and len(input_shape[1]) == 1
+def _not_a_network_error(model, path, kind):
+    shapes = [tuple(t.shape) for t in getattr(model, "inputs", None) or ()]
+    outputs = [tuple(t.shape) for t in getattr(model, "outputs", None) or ()]
+    wanted = (
+        artifact_kinds.kinds_text()
+        if kind is None
+        else artifact_kinds.describe(kind)
     )
+    return ValueError(
+        f"`{path}` is neither a keras-gans model nor one exportable network "
+        f"({wanted}). Found a {type(model).__name__} with inputs {shapes} "
+        f"and outputs {outputs}. " + format_received(path=path)
+    )
+
+
+def _free_image(inputs):
+    return len(inputs) == 1 and len(inputs[0][2]) == 3 and None in inputs[0][2][:2]
+
+
+def _probed_scale(model, inputs, multiple):
+    """The scale of a free-size image network, from its output at one size.
+
+    A network built on `(None, None, C)` inputs does not show its output
+    size; one symbolic call at an allowed size does (no computation).
+    """
+    if not _free_image(inputs):
+        return None
+    import keras
+
+    size = smallest_size(multiple)
+    probe = keras.KerasTensor((1, size, size, inputs[0][2][2]))
+    try:
+        output = model.compute_output_spec(probe)
+    except Exception:  # noqa: BLE001 - any failure: the scale is unknown
+        return None
+    shape = tuple(getattr(output, "shape", ()))[1:]
+    if len(shape) != 3:
+        return None
+    return artifact_kinds.upscale_factor((size, size, shape[2]), shape)
+
+
+def _keras_input_name(tensor):
+    """The signature name of a Keras network input, by its role."""
+    rank = len(tensor.shape) - 1
+    if rank == 0:
+        return model_card.LABEL_NAME
+    if rank == 1:
+        return model_card.INPUT_NAME
+    return model_card.TRANSLATOR_INPUT_NAME
 
 
 def _label_classes(model):

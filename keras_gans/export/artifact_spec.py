@@ -40,7 +40,6 @@ class ArtifactSpec:
         output_shape=(None, None, 3), size_multiple=256,
     )
     spec.free_dims  # {"image": ["height", "width"]}
-    spec.check_size("image", (1, 512, 768, 3))  # fine
     ```
     """
 
@@ -90,26 +89,6 @@ class ArtifactSpec:
         """What the network is called on: one tensor, or a list."""
         tensors = list(tensors)
         return tensors[0] if len(tensors) == 1 else tensors
-
-    def check_size(self, name, shape):
-        """Raises `ValueError` unless a batch `shape` fits input `name`.
-
-        Checks the free spatial dimensions (positive multiples of
-        `size_multiple`); fixed ones are the runners' to check.
-        """
-        (expected,) = [s for n, _, s in self.inputs if n == name]
-        free = self.free_dims.get(name, ())
-        sizes = tuple(shape[1:3]) if len(shape) == 4 else ()
-        for label, size in zip(SPATIAL_NAMES, sizes):
-            if label in free and (size < 1 or size % self.size_multiple):
-                raise ValueError(
-                    f"`{name}` height and width must be positive multiples "
-                    f"of {self.size_multiple} (the product of the network's "
-                    f"downsampling strides), e.g. {self.size_multiple} or "
-                    f"{2 * self.size_multiple}. Received: {name}=array of "
-                    f"shape {tuple(shape)}"
-                )
-        return expected
 
     def signature_card(self):
         """The card's `signature` entry (`None` marks a free dimension)."""

@@ -1,16 +1,22 @@
-"""`export_translator`: an image-to-image generator as SavedModel + TFLite."""
+"""`export_translator`, `export_upscaler`: image-to-image networks exported.
+
+Both kinds take an image batch and return one; they differ only in their
+spec's kind and constants (an upscaler's output is `scale` times larger)
+and in the card. One function, `export_image_network`, exports either.
+"""
 
 import json
 
 import keras
 import numpy as np
 
+from keras_gans.export import artifact_kinds
 from keras_gans.export import model_card
 from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.export_generator import check_card_values
 from keras_gans.export.export_generator import check_quantize
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
-from keras_gans.export.translator_artifact import check_translator_images
+from keras_gans.export.input_checks import check_image_batch
 from keras_gans.training.precision import float32_copy
 from keras_gans.utils.free_size import free_size_copy
 from keras_gans.utils.free_size import parity_size
@@ -132,9 +138,6 @@ def export_translator(
     print(card["export_errors"]["tflite_max_abs_error"])
     ```
     """
-    check_quantize(quantize)
-    check_card_values(dataset, epochs, steps)
-    directory = check_directory_arg("directory", directory)
     if direction is not None and not (
         isinstance(direction, str) and direction
     ):
@@ -142,6 +145,121 @@ def export_translator(
             "`direction` must be a non-empty string (e.g. 'A->B') or None. "
             + format_received(direction=direction)
         )
+    return export_image_network(
+        generator,
+        directory,
+        kind=artifact_kinds.TRANSLATOR,
+        quantize=quantize,
+        parity_images=parity_images,
+        dataset=dataset,
+        epochs=epochs,
+        steps=steps,
+        extra_card=extra_card,
+        free_size=free_size,
+        direction=direction,
+    )
+
+
+def export_upscaler(
+    network,
+    directory,
+    quantize=None,
+    parity_images=None,
+    dataset=None,
+    epochs=None,
+    steps=None,
+    extra_card=None,
+    free_size=True,
+):
+    """Exports a super-resolution network as SavedModel and TFLite.
+
+    The same export as `export_translator` (see there: files, free sizes,
+    parity at two sizes, staging, child process on JAX and torch), for a
+    network mapping low-resolution images `(N, h, w, C)` in [-1, 1] to
+    images `(N, scale * h, scale * w, C)`: the signature takes `image`
+    and returns `images`, the card's `kind` is `"upscaler"` and records
+    `scale`, and the SavedModel keeps `scale` so it describes itself. A
+    network built on `(None, None, C)` inputs (the usual SRGAN / ESRGAN
+    generator) is exported with free height and width and verified on
+    4 images of 16x16 and 2 of a second size, unless `parity_images` are
+    given.
+
+    Args:
+        network: a functional `keras.Model` with one image input and one
+            image output an integer factor >= 2 larger in both dimensions.
+        directory: export directory; created if missing.
+        quantize: `None`, `"float16"` or `"int8"` (as `export_generator`).
+        parity_images: optional float32 low-resolution images in [-1, 1].
+        dataset: optional name of the training data, recorded in the card.
+        epochs: optional number of training epochs, recorded in the card.
+        steps: optional number of generator updates, recorded in the card.
+        extra_card: optional dict of further card entries (JSON values).
+        free_size: `False` pins the size of the parity images.
+
+    Returns:
+        The model card as a dict (see `export_translator`), with `scale`.
+
+    Raises:
+        ValueError: if `network` is not an image network whose output is
+            an integer factor >= 2 larger than its input, or for invalid
+            arguments.
+        ExportParityError: if an export is not faithful.
+
+    Example:
+
+    ```python
+    card = keras_gans.export.export_upscaler(srgan.generator, "exports/sr")
+    upscaler = keras_gans.export.load_artifact("exports/sr")
+    big = upscaler(small)  # any (N, h, w, 3) -> (N, 4h, 4w, 3)
+    ```
+    """
+    return export_image_network(
+        network,
+        directory,
+        kind=artifact_kinds.UPSCALER,
+        quantize=quantize,
+        parity_images=parity_images,
+        dataset=dataset,
+        epochs=epochs,
+        steps=steps,
+        extra_card=extra_card,
+        free_size=free_size,
+    )
+
+
+def export_image_network(
+    generator,
+    directory,
+    kind,
+    quantize=None,
+    parity_images=None,
+    dataset=None,
+    epochs=None,
+    steps=None,
+    extra_card=None,
+    free_size=True,
+    direction=None,
+):
+    """Exports a network of an image-to-image kind (see `export_translator`).
+
+    Args:
+        generator: the network, one image input and one image output.
+        directory: export directory.
+        kind: `"translator"` or `"upscaler"`.
+        quantize, parity_images, dataset, epochs, steps, extra_card,
+            free_size, direction: as `export_translator`.
+
+    Returns:
+        The model card dict.
+    """
+    if kind not in (artifact_kinds.TRANSLATOR, artifact_kinds.UPSCALER):
+        raise ValueError(
+            "`kind` must be 'translator' or 'upscaler' (latent generators "
+            "are exported by export_generator). " + format_received(kind=kind)
+        )
+    check_quantize(quantize)
+    check_card_values(dataset, epochs, steps)
+    directory = check_directory_arg("directory", directory)
     if not isinstance(free_size, bool):
         raise ValueError(
             "`free_size` must be True or False. "
@@ -159,7 +277,7 @@ def export_translator(
     parity = [_parity_case(images, reference, description)]
     if multiple is not None:
         parity.append(_second_size_case(generator, images, multiple))
-    spec = translator_spec(images, reference, multiple)
+    spec = image_network_spec(kind, images, reference, multiple)
     card_fields = _card_fields(
         generator, spec, dataset, epochs, steps, direction
     )
@@ -175,25 +293,40 @@ def export_translator(
     )
 
 
-def translator_spec(images, outputs, multiple=None):
-    """The `ArtifactSpec` of a translator: `image` -> `images`.
+def image_network_spec(kind, images, outputs, multiple=None):
+    """The `ArtifactSpec` of an image network: `image` -> `images`.
 
     Args:
+        kind: `"translator"`, or `"upscaler"` (whose outputs must be an
+            integer factor >= 2 larger: the spec keeps it as `scale`).
         images: parity inputs `(N, H, W, Ca)`.
-        outputs: the network's outputs for them `(N, H, W, Cb)`.
+        outputs: the network's outputs for them `(N, H', W', Cb)`.
         multiple: for a free-size export, what height and width must be
             multiples of; `None` pins the parity images' size.
     """
     input_shape = tuple(images.shape[1:])
     output_shape = tuple(outputs.shape[1:])
+    constants = {}
+    if kind == artifact_kinds.UPSCALER:
+        scale = artifact_kinds.upscale_factor(input_shape, output_shape)
+        if scale is None:
+            raise ValueError(
+                "`network` must be an upscaler: its output must be an "
+                "integer factor >= 2 larger than its input in height and "
+                "width, with the same channels. For "
+                f"{images.shape} it returned {outputs.shape}. "
+                "Received: kind='upscaler'"
+            )
+        constants[model_card.SCALE_COLLECTION] = scale
     if multiple is not None:
         input_shape = (None, None, input_shape[2])
         output_shape = (None, None, output_shape[2])
     return ArtifactSpec(
-        model_card.TRANSLATOR_KIND,
+        kind,
         [(model_card.TRANSLATOR_INPUT_NAME, "float32", input_shape)],
         output_shape=output_shape,
         size_multiple=multiple or 1,
+        constants=constants,
     )
 
 
@@ -261,7 +394,7 @@ def translator_input_shape(generator):
 def _parity_images(parity_images, input_shape, multiple):
     """`(images, description)`: the parity inputs and how the card says so."""
     if parity_images is not None:
-        images = check_translator_images(
+        images = check_image_batch(
             parity_images, input_shape, name="parity_images"
         )
         return images, f"{len(images)} images given as parity_images"
@@ -305,9 +438,9 @@ def _translate(generator, images):
 
 def _card_fields(generator, spec, dataset, epochs, steps, direction):
     (_, _, input_shape), = spec.inputs
-    return {
+    fields = {
         "format_version": model_card.CARD_FORMAT_VERSION,
-        "kind": model_card.TRANSLATOR_KIND,
+        "kind": spec.kind,
         "direction": direction,
         "network": generator.name,
         "input_shape": list(input_shape),
@@ -322,6 +455,10 @@ def _card_fields(generator, spec, dataset, epochs, steps, direction):
         "reference_backend": keras.backend.backend(),
         **spec.card_fields(),
     }
+    scale = spec.constants.get(model_card.SCALE_COLLECTION)
+    if scale is not None:
+        fields["scale"] = scale
+    return fields
 
 
 def _check_extra_card(extra_card, card_fields):

@@ -1,9 +1,9 @@
 """Names, constants and helpers of the export directory and its card.
 
 An export directory holds `saved_model/`, `generator.tflite` and
-`model_card.json`, for a latent generator (`export_generator`) or an
-image-to-image translator (`export_translator`); the card's `kind` tells
-which. This module is backend-neutral: it imports neither TensorFlow nor a
+`model_card.json`, for a latent generator (`export_generator`), an
+image-to-image translator (`export_translator`) or a super-resolution
+upscaler (`export_upscaler`); the card's `kind` tells which. This module is backend-neutral: it imports neither TensorFlow nor a
 Keras backend.
 """
 
@@ -30,9 +30,12 @@ TRANSLATOR_INPUT_NAME = "image"
 # The card's `kind`: what the exported network maps from and to.
 GENERATOR_KIND = "generator"
 TRANSLATOR_KIND = "translator"
+UPSCALER_KIND = "upscaler"
 # SavedModel variable collection holding num_classes (conditional only), so
 # a SavedModel describes itself without its model card.
 NUM_CLASSES_COLLECTION = "keras_gans_num_classes"
+# ... and an upscaler's integer scale factor.
+SCALE_COLLECTION = "keras_gans_scale"
 VALUE_RANGE = (-1.0, 1.0)
 
 # Parity check: the latents `AdversarialModel.latents_for(8, seed=0)` draws

@@ -159,13 +159,11 @@ class TranslationModel(TwoPlayerModel):
         copy, multiple = copies[direction]
         if multiple is None:
             return network, image_shape_of(network, "input", direction)
-        from keras_gans.export.translator_artifact import (
-            check_translator_images,
-        )
+        from keras_gans.export.input_checks import check_image_batch
 
         channels = image_shape_of(network, "input", direction)[2]
         # The artifacts' own size check: one message for every path.
-        check_translator_images(
+        check_image_batch(
             images, (None, None, channels), check_range=False,
             size_multiple=multiple,
         )

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gans.export import GeneratorArtifact
+from keras_gans.export import Artifact
 from keras_gans.export import load_generator_artifact
 
 LATENT_DIM = 8  # the tiny DCGAN of conftest.py
@@ -27,7 +27,7 @@ def artifact_path(kind, float32_export, gan_keras_path):
 
 
 @pytest.mark.parametrize(
-    "kind, expected_kind, has_card",
+    "kind, expected_format, has_card",
     [
         ("keras", "keras", False),
         ("export_dir", "saved_model", True),
@@ -36,13 +36,14 @@ def artifact_path(kind, float32_export, gan_keras_path):
     ],
 )
 def test_loads_each_artifact_kind(
-    float32_export, gan_keras_path, trained_gan, kind, expected_kind, has_card
+    float32_export, gan_keras_path, trained_gan, kind, expected_format, has_card
 ):
     artifact = load_generator_artifact(
         artifact_path(kind, float32_export, gan_keras_path)
     )
-    assert isinstance(artifact, GeneratorArtifact)
-    assert artifact.kind == expected_kind
+    assert isinstance(artifact, Artifact)
+    assert artifact.format == expected_format
+    assert artifact.kind == "generator"
     assert artifact.latent_dim == LATENT_DIM
     assert artifact.image_shape == IMAGE_SHAPE
     assert (artifact.card is not None) == has_card

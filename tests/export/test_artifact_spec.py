@@ -56,15 +56,6 @@ def test_config_and_json_round_trip():
     assert translator_spec() != conditional_spec()
 
 
-def test_check_size_names_the_multiple():
-    spec = translator_spec()
-    assert spec.check_size("image", (2, 128, 192, 3)) == (None, None, 3)
-    with pytest.raises(
-        ValueError, match=r"multiples of 64.*image=array of shape \(2, 96"
-    ):
-        spec.check_size("image", (2, 96, 128, 3))
-
-
 def test_network_inputs_one_tensor_or_a_list():
     assert translator_spec().network_inputs(["x"]) == "x"
     assert conditional_spec().network_inputs(("z", "y")) == ["z", "y"]

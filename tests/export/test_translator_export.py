@@ -22,8 +22,8 @@ from ai_edge_litert.interpreter import Interpreter
 
 import keras_gans
 from keras_gans.export import ExportParityError
-from keras_gans.export import LiteRTTranslator
-from keras_gans.export import TranslatorArtifact
+from keras_gans.export import Artifact
+from keras_gans.export import LiteRTRunner
 from keras_gans.export import export_translator
 from keras_gans.export import load_generator_artifact
 from keras_gans.export import load_translator_artifact
@@ -219,12 +219,13 @@ def test_tflite_runs_any_batch_and_matches_keras(
     outputs = {}
     for direction, (network, channels) in networks.items():
         directory, _ = exports[direction]
-        translator = LiteRTTranslator(
-            os.path.join(directory, "generator.tflite")
-        )
+        runner = LiteRTRunner(os.path.join(directory, "generator.tflite"))
+        # A->B is exported at its size, B->A with free height and width.
+        size = SIZE if direction == "A->B" else None
+        assert runner.inputs == (("image", "float32", (size, size, channels)),)
         images = domain_images(count, channels, seed=count)
         expected = keras_outputs(network, images)
-        outputs[direction] = translator(images)
+        outputs[direction] = runner({"image": images})
         assert outputs[direction].shape == (count, SIZE, SIZE, 4 - channels)
         assert np.max(np.abs(outputs[direction] - expected)) <= TOLERANCE
         # Non-trivial outputs: the comparison is not vacuous.
@@ -241,7 +242,7 @@ def artifact_paths(directory, keras_path):
 
 
 @pytest.mark.parametrize(
-    "kind, expected_kind, has_card",
+    "kind, expected_format, has_card",
     [
         ("keras", "keras", False),
         ("export_dir", "saved_model", True),
@@ -250,7 +251,7 @@ def artifact_paths(directory, keras_path):
     ],
 )
 def test_load_translator_artifact_round_trip(
-    exports, a_to_b, tmp_path, kind, expected_kind, has_card
+    exports, a_to_b, tmp_path, kind, expected_format, has_card
 ):
     directory, card = exports["A->B"]
     keras_path = str(tmp_path / "g_ab.keras")
@@ -258,8 +259,9 @@ def test_load_translator_artifact_round_trip(
     artifact = load_translator_artifact(
         artifact_paths(directory, keras_path)[kind]
     )
-    assert isinstance(artifact, TranslatorArtifact)
-    assert artifact.kind == expected_kind
+    assert isinstance(artifact, Artifact)
+    assert artifact.format == expected_format
+    assert artifact.kind == "translator"
     assert artifact.input_shape == (SIZE, SIZE, 1)
     assert artifact.output_shape == (SIZE, SIZE, 3)
     assert (artifact.card == card) if has_card else artifact.card is None

@@ -1,4 +1,8 @@
-"""A loaded image-to-image translator: images in, images out."""
+"""Checks of the NumPy batches an artifact is called on, one per input role.
+
+Every artifact kind checks its inputs with these (and the class labels with
+`keras_gans.utils.labels.check_labels`): an image batch, a latent batch.
+"""
 
 import numpy as np
 
@@ -11,10 +15,10 @@ def _shape_text(shape):
     return f"(N, {dims})"
 
 
-def check_translator_images(
+def check_image_batch(
     images, input_shape, check_range=True, name="images", size_multiple=1
 ):
-    """Validates a batch of translator inputs; returns it as float32.
+    """Validates a batch of input images; returns it as float32.
 
     Args:
         images: the batch `(N, H, W, Ca)`, N >= 1.
@@ -48,7 +52,7 @@ def check_translator_images(
         raise error(f"must be a non-empty batch {expected}{hint}.", shape)
     if input_shape[2] is not None and array.shape[3] != input_shape[2]:
         raise error(
-            f"must have {input_shape[2]} channels: the translator maps "
+            f"must have {input_shape[2]} channels: the network maps "
             f"{expected} images.",
             shape,
         )
@@ -58,7 +62,7 @@ def check_translator_images(
     ):
         raise error(
             f"must have height and width {tuple(input_shape[:2])}: the "
-            f"translator maps {expected} images.",
+            f"network maps {expected} images.",
             shape,
         )
     free = [
@@ -89,74 +93,26 @@ def check_translator_images(
     return array
 
 
-class TranslatorArtifact:
-    """An image-to-image network loaded from `.keras`, SavedModel or TFLite.
+def check_latent_batch(latents, latent_dim, name="latents"):
+    """Validates a latent batch `(N, latent_dim)`; returns it as float32.
 
-    Created by `keras_gans.export.load_translator_artifact`; every kind
-    behaves the same: a NumPy batch `(N, H, W, Ca)` in [-1, 1] in, a NumPy
-    float32 batch `(N, H, W, Cb)` in [-1, 1] out.
-
-    Args:
-        run: callable mapping float32 images `(N, H, W, Ca)` to outputs.
-        input_shape: `(H, W, Ca)` of one input image (`None` for a size a
-            fully convolutional `.keras` network leaves free).
-        output_shape: `(H, W, Cb)` of one output image.
-        kind: `"keras"`, `"saved_model"` or `"tflite"`.
-        path: the path it was loaded from.
-        card: the export's model card dict, or `None`. Its `size_multiple`
-            (free-size exports) is what a free height or width must be a
-            multiple of.
-
-    Example:
-
-    ```python
-    to_photo = keras_gans.export.load_translator_artifact("exports/edges2photo")
-    photos = to_photo(edges)      # edges: float32 (N, 64, 64, 1) in [-1, 1]
-    to_photo.input_shape          # (64, 64, 1)
-    to_photo.direction            # "A->B", from the model card
-    ```
+    Raises:
+        ValueError: for another shape or a non-numeric array, naming it.
     """
-
-    def __init__(self, run, input_shape, output_shape, kind, path, card=None):
-        self._run = run
-        self.input_shape = _dims(input_shape)
-        self.output_shape = _dims(output_shape)
-        self.kind = kind
-        self.path = str(path)
-        self.card = card
-        self.size_multiple = int((card or {}).get("size_multiple") or 1)
-
-    @property
-    def direction(self):
-        """The card's direction (e.g. `"A->B"`), or `None`."""
-        return None if self.card is None else self.card.get("direction")
-
-    def __call__(self, images):
-        """Translates a batch of images.
-
-        Args:
-            images: `(N, H, W, Ca)` array in [-1, 1].
-
-        Returns:
-            float32 `(N, H, W, Cb)` array.
-
-        Raises:
-            ValueError: for a batch of the wrong rank, size or channel
-                count, or values outside [-1, 1], naming what was received.
-        """
-        images = check_translator_images(
-            images, self.input_shape, size_multiple=self.size_multiple
+    array = np.asarray(latents)
+    if (
+        array.ndim != 2
+        or array.shape[1] != latent_dim
+        or not (
+            np.issubdtype(array.dtype, np.floating)
+            or np.issubdtype(array.dtype, np.integer)
         )
-        return np.asarray(self._run(images), dtype="float32")
-
-    def __repr__(self):
-        return (
-            f"TranslatorArtifact(kind={self.kind!r}, path={self.path!r}, "
-            f"input_shape={self.input_shape}, "
-            f"output_shape={self.output_shape}, "
-            f"direction={self.direction!r})"
+    ):
+        raise ValueError(
+            f"`{name}` must be a numeric array of shape (N, {latent_dim}). "
+            + format_received(
+                **{name: f"array of shape {array.shape} and dtype "
+                   f"{array.dtype}"}
+            )
         )
-
-
-def _dims(shape):
-    return tuple(None if d is None else int(d) for d in shape)
+    return np.ascontiguousarray(array, dtype="float32")
