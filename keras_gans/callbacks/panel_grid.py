@@ -3,6 +3,7 @@
 import os
 
 from keras_gans.callbacks.periodic_callback import PeriodicCallback
+from keras_gans.metrics.image_checks import to_numpy
 from keras_gans.utils.images import enlarge
 from keras_gans.utils.images import save_panel
 from keras_gans.utils.validation import check_directory_arg
@@ -80,7 +81,7 @@ def upscaling_panel(upscale, low_res, high_res=None):
     """
     rows = []
     for i, image in enumerate(low_res):
-        output = _numpy(upscale(image[None]))[0]
+        output = to_numpy(upscale(image[None]), "upscale")[0]
         factor = output.shape[0] // image.shape[0]
         if factor < 1 or output.shape[:2] != (
             factor * image.shape[0], factor * image.shape[1]
@@ -95,12 +96,3 @@ def upscaling_panel(upscale, low_res, high_res=None):
             row.append(high_res[i])
         rows.append(row)
     return rows
-
-
-def _numpy(images):
-    import keras
-    import numpy as np
-
-    if not isinstance(images, np.ndarray):
-        images = keras.ops.convert_to_numpy(images)
-    return np.asarray(images, "float32")

@@ -3,7 +3,7 @@
 import numpy as np
 
 from keras_gans.callbacks.panel_grid import PanelGrid
-from keras_gans.metrics.translation_evaluation import to_model_range
+from keras_gans.metrics.image_checks import to_model_range
 
 
 def translation_panel(model, a_images, b_images=None, paired=True):

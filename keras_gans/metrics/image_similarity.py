@@ -4,6 +4,7 @@ import numpy as np
 from skimage.metrics import peak_signal_noise_ratio
 from skimage.metrics import structural_similarity
 
+from keras_gans.metrics.image_checks import to_numpy
 from keras_gans.utils.validation import format_received
 
 # keras-gans images live in [-1, 1].
@@ -84,11 +85,7 @@ def ssim(images, targets, data_range=DATA_RANGE):
 def _check_pair(images, targets):
     arrays = []
     for name, value in (("images", images), ("targets", targets)):
-        if not isinstance(value, np.ndarray) and hasattr(value, "shape"):
-            import keras
-
-            value = keras.ops.convert_to_numpy(value)
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(to_numpy(value, name), dtype=np.float64)
         if array.ndim != 4:
             raise ValueError(
                 f"`{name}` must be a (N, H, W, C) batch. "

@@ -12,17 +12,10 @@ images of the target domain.
 
 import numpy as np
 
+from keras_gans.metrics.image_checks import to_model_range
 from keras_gans.metrics.image_similarity import psnr
 from keras_gans.metrics.image_similarity import ssim
 from keras_gans.utils.validation import format_received
-
-
-def to_model_range(images):
-    """uint8 [0, 255] -> float32 [-1, 1]; floats are returned as float32."""
-    images = np.asarray(images)
-    if images.dtype == np.uint8:
-        return images.astype("float32") / 127.5 - 1.0
-    return images.astype("float32")
 
 
 def _as_channels(images, channels):
