@@ -4,7 +4,10 @@ Set-to-set metrics compare feature vectors of real and generated images:
 FID (`frechet_distance`, streamed through `FeatureStatistics`), KID
 (`kernel_distance`), improved precision/recall (`precision_recall`); the
 Inception Score (`inception_score`) and `label_accuracy` use class
-probabilities; `psnr` and `ssim` compare paired images.
+probabilities; `psnr` and `ssim` compare paired images, and
+`super_resolution` scores upscalers by the literature's protocol.
+`evaluate(artifact, dataset)` (what `keras-gans eval` runs) loads any
+artifact and measures it by the protocol of its kind.
 
 Features come from a pluggable `FeatureExtractor`:
 `ClassifierFeatureExtractor` (a small CNN trained and cached per labelled
@@ -30,6 +33,7 @@ from keras_gans.metrics.classifier_feature_extractor import (
     ClassifierFeatureExtractor,
 )
 from keras_gans.metrics.classifier_feature_extractor import default_cache_dir
+from keras_gans.metrics.evaluation import evaluate
 from keras_gans.metrics.extractor_registry import get_feature_extractor
 from keras_gans.metrics.feature_extractor import FeatureExtractor
 from keras_gans.metrics.feature_statistics import FeatureStatistics
@@ -54,6 +58,7 @@ __all__ = [
     "InceptionFeatureExtractor",
     "compute_fid",
     "default_cache_dir",
+    "evaluate",
     "feature_statistics",
     "fid_from_images",
     "frechet_distance",

@@ -1,16 +1,26 @@
-"""One-call evaluation of a generator against a dataset (`keras-gans eval`).
+"""One evaluation entry point for every kind of artifact (`keras-gans eval`).
 
-The protocol: the real images are the dataset's training split read at the
-generator's image shape (`keras_gans.data.load_arrays`); `n` generated
-images come from the latents and labels of `artifact.sample(n, seed=seed)`
-(conditional generators: every class equally often); both sets go
-through the same extractor (by default the dataset's own
-`ClassifierFeatureExtractor`) batch by batch. FID uses streamed
-statistics; KID (100 subsets of up to 1,000), precision/recall (k=3) and
-the Inception Score (10 splits) use the feature and probability arrays,
-never the images. `fid_real_vs_real` (two seeded halves of the real set,
-after the optional `n_real` subset) is the floor a perfect generator would
-approach.
+`evaluate(artifact, ...)` loads the artifact and measures it by the
+protocol of its kind (the table `_KINDS`):
+
+- **generator** (latent or conditional): the real images are the
+  dataset's training split read at the generator's image shape
+  (`keras_gans.data.load_arrays`); `n` generated images come from the
+  latents and labels of `artifact.sample(n, seed=seed)` (conditional
+  generators: every class equally often); both sets go through the same
+  extractor (by default the dataset's own `ClassifierFeatureExtractor`)
+  batch by batch. FID uses streamed statistics; KID (100 subsets of up to
+  1,000), precision/recall (k=3) and the Inception Score (10 splits) use
+  the feature and probability arrays, never the images.
+  `fid_real_vs_real` (two seeded halves of the real set, after the
+  optional `n_real` subset) is the floor a perfect generator would
+  approach.
+- **translator**: PSNR and SSIM of its translations of a paired
+  dataset's test split against the targets, next to the input and
+  mean-training-target baselines (`translation_evaluation.paired_scores`).
+- **upscaler**: the super-resolution protocol of the literature on a
+  folder of HR images (`super_resolution.upscaling_scores`: bicubic LR,
+  Y-channel PSNR/SSIM with the border shaved, bicubic baseline).
 """
 
 import os
@@ -24,10 +34,14 @@ from keras_gans.utils.validation import format_received
 
 INCEPTION_SCORE_SPLITS = 10
 
+# A free-size translator is tried on a zero image this many pixels high
+# and wide (rounded up to its size multiple) to tell an upscaler.
+PROBE_SIDE = 16
+
 
 def evaluate(
-    artifact_path,
-    dataset,
+    artifact,
+    dataset=None,
     data_dir=None,
     n=10_000,
     image_shape=None,
@@ -38,49 +52,65 @@ def evaluate(
     extractor="classifier",
     feature_layer=None,
 ):
-    """Measures a generator artifact against a dataset's real images.
+    """Measures an artifact by the protocol of its kind.
 
     Generated images are produced and measured batch by batch, so `n` is
     not limited by memory.
 
     Args:
-        artifact_path: a `.keras` file, export directory, SavedModel
-            directory or `.tflite` file (see
-            `keras_gans.export.load_generator_artifact`), conditional or not.
-        dataset: `"mnist-idx"`, `"digits"`, a labelled image folder or a
-            tensorflow-datasets name (see `keras_gans.data.load`).
-        data_dir: the dataset's directory (required by `"mnist-idx"`).
-        n: number of generated images (>= 2).
-        image_shape: `(height, width, channels)`; default the artifact's,
-            and it must equal it (real images are resized to it, generated
-            ones are not).
-        seed: seed of the latents, of the real-vs-real halves, of the
-            `n_real` subset and of the KID subsets.
+        artifact: a `.keras` file, export directory, SavedModel directory
+            or `.tflite` file of any kind (see
+            `keras_gans.export.load_artifact`).
+        dataset: generators: `"mnist-idx"`, `"digits"`, a labelled image
+            folder or a tensorflow-datasets name (see
+            `keras_gans.data.load`); translators: a paired translation
+            source (see `keras_gans.data.load_translation_arrays`), whose
+            test split is scored; upscalers: optional, a name for the
+            folder of HR images (or the folder itself).
+        data_dir: the dataset's directory (required by `"mnist-idx"`);
+            for an upscaler, the folder of HR images (e.g. Set5).
+        n: generators: number of generated images (>= 2).
+        image_shape: generators: `(height, width, channels)`; default the
+            artifact's, and it must equal it (real images are resized to
+            it, generated ones are not).
+        seed: generators: seed of the latents, of the real-vs-real
+            halves, of the `n_real` subset and of the KID subsets.
         cache_dir: classifier-extractor cache root (default
             `$KERAS_GANS_CACHE` or `~/.cache/keras_gans`).
-        n_real: number of real images to compare with; default all.
-        batch_size: images per generator call and per forward pass.
-        extractor: anything `get_feature_extractor` accepts: `"classifier"`
-            (default), `"inception:WEIGHTS"`, a `.keras`/`.h5` path or a
-            `FeatureExtractor`.
+        n_real: generators: number of real images to compare with;
+            default all.
+        batch_size: images per network call and per forward pass.
+        extractor: generators: anything `get_feature_extractor` accepts:
+            `"classifier"` (default), `"inception:WEIGHTS"`, a
+            `.keras`/`.h5` path or a `FeatureExtractor`.
         feature_layer: for an arbitrary Keras model extractor, the layer
             whose output is the feature vector.
 
     Returns:
-        A dict: `fid`, `kid`, `kid_std`, `precision`, `recall`, and with a
-        class output `inception_score`, `inception_score_std` and
-        `class_counts`; for conditional generators `label_acc` (judged
-        by the dataset's classifier extractor) and `label_classifier`; `n`, `n_real`, `dataset`, `image_shape`,
+        A dict with, for every kind, `kind` (`"generator"`,
+        `"translator"` or `"upscaler"`), `protocol` (one sentence),
+        `artifact`, `artifact_kind` (its format: `"keras"`,
+        `"saved_model"` or `"tflite"`), `dataset`, `backend` and
+        `seconds`. Generators add `fid`, `kid`, `kid_std`, `precision`,
+        `recall`, and with a class output `inception_score`,
+        `inception_score_std` and `class_counts`; for conditional
+        generators `label_acc` (judged by the dataset's classifier
+        extractor) and `label_classifier`; `n`, `n_real`, `image_shape`,
         `seed`, `extractor` (its `describe()`, incl. weights and hashes),
-        `fid_real_vs_real`, `real_vs_real_sizes`, `backend`, `seconds`,
-        `artifact`, `artifact_kind` and `num_classes` (None when
-        unconditional).
+        `fid_real_vs_real`, `real_vs_real_sizes` and `num_classes` (None
+        when unconditional). Translators add the `paired_scores` (`psnr`,
+        `ssim`, `input_*`, `mean_*`, `num_pairs`), `split` and
+        `direction`; upscalers the `upscaling_scores` (`psnr`, `ssim`,
+        `bicubic_*`, `per_image`, `num_images`), `scale`, `images` and
+        `data_dir`.
 
     Raises:
-        ValueError: for `n` < 2, a non-positive `n_real` or `batch_size`,
-            an `image_shape` different from the artifact's, a classifier
-            extractor of another dataset or image shape, or invalid
-            dataset arguments.
+        ValueError: for a dataset that does not fit the artifact's kind
+            (e.g. an unpaired dataset for a translator, no HR folder for
+            an upscaler), `n` < 2, a non-positive `n_real` or
+            `batch_size`, an `image_shape` different from the artifact's,
+            a classifier extractor of another dataset or image shape, or
+            invalid dataset arguments.
         FileNotFoundError: for a missing artifact, extractor or data
             directory.
 
@@ -89,16 +119,86 @@ def evaluate(
     ```python
     result = evaluate("exports/dcgan", "mnist-idx", data_dir="data/mnist")
     result["fid"], result["kid"], result["fid_real_vs_real"]
+    evaluate("exports/srgan", data_dir="data/sr/set5")["psnr"]
     ```
     """
-    from keras_gans.export import load_generator_artifact
-
     start = time.perf_counter()
-    n = _check_count("n", n)
     batch_size = check_positive_int("batch_size", batch_size)
-    artifact = load_generator_artifact(artifact_path)
+    loaded, kind = _artifact_and_kind(artifact)
+    measure, protocol = _KINDS[kind]
+    result = measure(
+        loaded,
+        dataset=dataset,
+        data_dir=data_dir,
+        n=n,
+        image_shape=image_shape,
+        seed=seed,
+        cache_dir=cache_dir,
+        n_real=n_real,
+        batch_size=batch_size,
+        extractor=extractor,
+        feature_layer=feature_layer,
+    )
+    result.update(
+        kind=kind,
+        protocol=protocol,
+        artifact=os.fspath(artifact),
+        artifact_kind=loaded.format,
+        seconds=round(time.perf_counter() - start, 2),
+    )
+    return result
+
+
+def _artifact_and_kind(path):
+    """`(artifact, kind)`: the loaded artifact and what it is measured as.
+
+    A free-size image-to-image network whose output is an integer
+    multiple of its input size is an upscaler even when nothing says so
+    (a plain `.keras` network has no model card).
+    """
+    from keras_gans.export import load_artifact
+
+    artifact = load_artifact(path)
+    if artifact.kind == "translator" and _upscale_factor(artifact):
+        return artifact, "upscaler"
+    return artifact, artifact.kind
+
+
+def _upscale_factor(artifact):
+    """The upscaling factor of an image network, or `None`: from its
+    shapes, or for a free size from its output on a probe image."""
+    from keras_gans.export.artifact_kinds import upscale_factor
+
+    shape = artifact.input_shape
+    if shape[0] is not None and shape[1] is not None:
+        return upscale_factor(shape, artifact.output_shape)
+    multiple = artifact.size_multiple
+    side = multiple * -(-PROBE_SIDE // multiple)
+    probe = np.zeros((1, side, side, shape[2]), "float32")
+    try:
+        output = artifact(probe)
+    except Exception:  # noqa: BLE001 (any failure: not an upscaler to us)
+        # A network that cannot run at the probe size (deep strides,
+        # a backend's shape error) is left a translator.
+        return None
+    return upscale_factor((side, side, shape[2]), output.shape[1:])
+
+
+def _evaluate_generator(
+    artifact, dataset, data_dir, n, image_shape, seed, cache_dir, n_real,
+    batch_size, extractor, feature_layer,
+):
+    from keras_gans import data
+
+    _require_dataset(dataset, "generator", "an image dataset, e.g. 'digits'")
+    if dataset in data.translation_sources():
+        raise ValueError(
+            "A generator is measured against an image dataset (its "
+            f"training images); {dataset!r} is a translation dataset. "
+            + format_received(dataset=dataset)
+        )
+    n = _check_count("n", n)
     _check_same_shape(image_shape, artifact.image_shape, "artifact's")
-    num_classes = artifact.num_classes
     latents = artifact.latents_for(n, seed)
     # Conditional: every class equally often (as `generate(n)` draws them).
     labels = artifact.labels_for(n)
@@ -115,13 +215,138 @@ def evaluate(
         batches(), labels, dataset, data_dir, artifact.image_shape, seed,
         cache_dir, n_real, batch_size, extractor, feature_layer,
     )
-    result.update(
-        artifact=os.fspath(artifact_path),
-        artifact_kind=artifact.kind,
-        num_classes=num_classes,
-        seconds=round(time.perf_counter() - start, 2),
-    )
+    result["num_classes"] = artifact.num_classes
     return result
+
+
+def _evaluate_translator(artifact, dataset, data_dir, batch_size, **unused):
+    import keras
+
+    from keras_gans import data
+    from keras_gans.metrics.translation_evaluation import paired_scores
+    from keras_gans.metrics.translation_evaluation import to_model_range
+
+    _require_dataset(
+        dataset, "translator", "a paired translation dataset, e.g. "
+        "'digits-edges'"
+    )
+    height, width, channels_a = artifact.input_shape
+    direction = "BtoA" if artifact.direction == "B->A" else "AtoB"
+
+    def load(split):
+        try:
+            return data.load_translation_arrays(
+                dataset, data_dir, split=split,
+                image_size=None if None in (height, width) else (height, width),
+                channels=(channels_a, artifact.output_shape[2]),
+                direction=direction,
+            )
+        except ValueError as error:
+            raise ValueError(
+                "A translator is scored on the test split of a paired "
+                f"translation dataset: {error}"
+            ) from error
+
+    test = load("test")
+    if not test.paired:
+        raise ValueError(
+            "A translator is scored against aligned targets: `dataset` must "
+            f"be a paired translation dataset; {dataset!r} is unpaired "
+            "(score two-way models on it with translation_evaluation."
+            "unpaired_scores). " + format_received(dataset=dataset)
+        )
+    # The honest mean baseline: the mean *training* target.
+    train_targets = to_model_range(load("train").b)
+    mean_target = (
+        train_targets.mean(axis=0)
+        if train_targets.shape[1:] == test.b.shape[1:]
+        else None
+    )
+
+    def translate(images):
+        return np.concatenate([
+            artifact(images[i : i + batch_size])
+            for i in range(0, len(images), batch_size)
+        ])
+
+    scores = paired_scores(translate, test.a, test.b, mean_target)
+    return {
+        **{k: round(v, 4) if isinstance(v, float) else v
+           for k, v in scores.items()},
+        "dataset": dataset,
+        "split": "test",
+        "direction": direction,
+        "image_shape": list(test.a.shape[1:]),
+        "backend": keras.backend.backend(),
+    }
+
+
+def _evaluate_upscaler(artifact, dataset, data_dir, **unused):
+    import keras
+
+    from keras_gans.data.folder import list_images
+    from keras_gans.metrics.super_resolution import upscaling_scores
+
+    folder = data_dir
+    if folder is None and dataset is not None and os.path.isdir(dataset):
+        folder = dataset
+    if folder is None:
+        raise ValueError(
+            "An upscaler is scored on a folder of HR images (e.g. Set5): "
+            "pass it as `data_dir` (`--data-dir`). "
+            + format_received(data_dir=data_dir, dataset=dataset)
+        )
+    scale = artifact.scale or _upscale_factor(artifact)
+    channels = artifact.input_shape[2]
+    paths = list_images(folder)
+    hr_images = [_read_hr(path, channels) for path in paths]
+    scores = upscaling_scores(artifact, hr_images, scale)
+    return {
+        **{k: round(v, 4) if isinstance(v, float) else v
+           for k, v in scores.items()},
+        "scale": int(scale),
+        "dataset": dataset or os.path.basename(os.path.normpath(folder)),
+        "data_dir": os.fspath(folder),
+        "images": [os.path.relpath(path, folder) for path in paths],
+        "backend": keras.backend.backend(),
+    }
+
+
+def _read_hr(path, channels):
+    from keras_gans.data import read_image
+
+    image = np.asarray(read_image(path, "L" if channels == 1 else "RGB"))
+    return image.reshape(image.shape[:2] + (channels,))
+
+
+def _require_dataset(dataset, kind, expected):
+    if dataset is None:
+        raise ValueError(
+            f"A {kind} is measured against `dataset`: pass {expected} "
+            "(`--dataset`). " + format_received(dataset=dataset)
+        )
+
+
+_KINDS = {
+    "generator": (
+        _evaluate_generator,
+        "n generated images against the dataset's training images through "
+        "one feature extractor: FID, KID, precision/recall (k=3), "
+        "Inception Score, real-vs-real FID floor",
+    ),
+    "translator": (
+        _evaluate_translator,
+        "translations of the paired test split against its targets: PSNR "
+        "and SSIM in [-1, 1] over all channels, with the input and mean "
+        "training target as baselines",
+    ),
+    "upscaler": (
+        _evaluate_upscaler,
+        "HR images cropped to a multiple of scale, LR by PIL bicubic "
+        "downscaling; PSNR and SSIM on the BT.601 Y channel (16-235) with "
+        "scale pixels shaved, bicubic upscaling as baseline",
+    ),
+}
 
 
 def evaluate_images(
