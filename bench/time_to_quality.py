@@ -45,16 +45,12 @@ class TrainingClock:
 
 def recipe_args(dataset, data_dir, epochs):
     """The DCGAN recipe's resolved flags for `dataset`."""
-    from keras_gans.recipes import common
     from keras_gans.recipes import dcgan
 
     argv = ["--dataset", dataset, "--data-dir", data_dir]
     if epochs is not None:
         argv += ["--epochs", str(epochs)]
-    parser = dcgan.add_flags(common.build_parser("dcgan", dcgan.DESCRIPTION))
-    args = parser.parse_args(argv)
-    common.resolve(args, "dcgan", dcgan.DATASET_DEFAULTS)
-    return args
+    return dcgan.RECIPE.parse_args(argv)
 
 
 def time_to_target(rows, target):

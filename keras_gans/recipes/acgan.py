@@ -32,17 +32,19 @@ def add_flags(parser):
     return parser
 
 
+RECIPE = conditional_recipe.recipe(
+    __name__,
+    "acgan",
+    "ACGAN",
+    DESCRIPTION,
+    DATASET_DEFAULTS,
+    extra_flags=add_flags,
+)
+
+
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
-    return conditional_recipe.main(
-        __name__,
-        "acgan",
-        "ACGAN",
-        DESCRIPTION,
-        DATASET_DEFAULTS,
-        argv,
-        extra_flags=add_flags,
-    )
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

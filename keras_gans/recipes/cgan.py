@@ -21,11 +21,14 @@ DESCRIPTION = (
 DATASET_DEFAULTS = conditional_recipe.DATASET_DEFAULTS
 
 
+RECIPE = conditional_recipe.recipe(
+    __name__, "cgan", "CGAN", DESCRIPTION, DATASET_DEFAULTS
+)
+
+
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
-    return conditional_recipe.main(
-        __name__, "cgan", "CGAN", DESCRIPTION, DATASET_DEFAULTS, argv
-    )
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,12 @@ The number of classes is read from the dataset
 are loaded with labels, and the exported sample grid has one row per class.
 """
 
-import sys
+import functools
 
-from keras_gans.recipes import common
+from keras_gans.recipes.latent_kind import LatentKind
+from keras_gans.recipes.recipe_flags import add_optimizer_flags
+from keras_gans.recipes.recipe_flags import compile_with_flags
+from keras_gans.recipes.recipe_runner import RecipeRunner
 
 # Settings every dataset starts from.
 _TRAINING = {"batch_size": 64, "ema_decay": 0.999, "latent_dim": 100}
@@ -31,8 +34,9 @@ DATASET_DEFAULTS = {
 
 
 def add_flags(parser):
-    """Flags of every conditional recipe (shared ones come from `common`)."""
-    common.add_optimizer_flags(parser)
+    """Flags of every conditional recipe (the shared and latent ones come
+    from the runner)."""
+    add_optimizer_flags(parser)
     parser.add_argument(
         "--num-classes",
         type=int,
@@ -108,37 +112,31 @@ def build_model(class_name, args):
     import keras_gans
 
     gan = getattr(keras_gans, class_name)(**model_options(args))
-    return common.compile_with_flags(gan, args)
+    return compile_with_flags(gan, args)
 
 
-def main(
-    module,
-    recipe,
-    class_name,
-    description,
-    dataset_defaults,
-    argv=None,
-    extra_flags=None,
+def recipe(
+    module, name, class_name, description, dataset_defaults, extra_flags=None
 ):
-    """Runs a conditional recipe; returns the process exit code.
+    """The `RecipeRunner` of the conditional `keras_gans.<class_name>`.
 
     Args:
-        module, recipe, class_name, description, dataset_defaults, argv:
-            as in `variant_recipe.main`.
+        module, name, description, dataset_defaults: as for `RecipeRunner`.
+        class_name: the model class in `keras_gans`.
         extra_flags: optional `parser -> parser` adding the recipe's own
-            flags after the shared ones.
+            flags after the conditional ones.
     """
 
     def flags(parser):
         parser = add_flags(parser)
         return extra_flags(parser) if extra_flags else parser
 
-    return common.main(
+    return RecipeRunner(
         module,
-        recipe,
+        name,
         description,
+        LatentKind(),
         dataset_defaults,
+        functools.partial(build_model, class_name),
         flags,
-        lambda args: build_model(class_name, args),
-        sys.argv[1:] if argv is None else argv,
     )

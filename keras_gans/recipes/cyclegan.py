@@ -9,7 +9,9 @@ python recipes/cyclegan.py --dataset cycle_gan/horse2zebra   # tfds
 
 import sys
 
-from keras_gans.recipes import translation_recipe
+from keras_gans.recipes.recipe_runner import RecipeRunner
+from keras_gans.recipes.translation_kind import TranslationKind
+from keras_gans.recipes.translation_kind import compile_adam
 
 DESCRIPTION = (
     "Trains CycleGAN (Zhu et al. 2017: ResNet generators, 70x70 PatchGANs, "
@@ -68,14 +70,23 @@ def build_model(args, a_shape, b_shape, total_steps):
         pool_size=args.pool_size,
         seed=args.seed,
     )
-    return translation_recipe.compile_adam(model, args.lr, total_steps)
+    return compile_adam(model, args.lr, total_steps)
+
+
+RECIPE = RecipeRunner(
+    __name__,
+    "cyclegan",
+    DESCRIPTION,
+    TranslationKind(paired=False),
+    DATASET_DEFAULTS,
+    build_model,
+    add_flags,
+)
 
 
 def main(argv=None):
-    return translation_recipe.main(
-        __name__, "cyclegan", DESCRIPTION, DATASET_DEFAULTS, build_model,
-        paired=False, argv=argv, add_flags=add_flags,
-    )
+    """Runs the recipe; returns the process exit code."""
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ keras-gans train dcgan --dataset cifar10 --epochs 30 --backend jax
 
 import sys
 
-from keras_gans.recipes import common
+from keras_gans.recipes.latent_kind import LatentKind
+from keras_gans.recipes.recipe_runner import RecipeRunner
 
 DESCRIPTION = (
     "Trains a DCGAN (Radford et al. 2016) and exports its generator as "
@@ -44,7 +45,7 @@ DATASET_DEFAULTS = {
 
 
 def add_flags(parser):
-    """DCGAN's own flags (the shared ones come from `common`)."""
+    """DCGAN's own flags (the shared and latent ones come from the runner)."""
     parser.add_argument(
         "--lr", type=float, default=None, help="Adam learning rate of D and G"
     )
@@ -79,17 +80,20 @@ def build_model(args):
     return gan
 
 
+RECIPE = RecipeRunner(
+    __name__,
+    "dcgan",
+    DESCRIPTION,
+    LatentKind(),
+    DATASET_DEFAULTS,
+    build_model,
+    add_flags,
+)
+
+
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
-    return common.main(
-        __name__,
-        "dcgan",
-        DESCRIPTION,
-        DATASET_DEFAULTS,
-        add_flags,
-        build_model,
-        argv,
-    )
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

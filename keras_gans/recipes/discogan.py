@@ -8,7 +8,9 @@ python recipes/discogan.py --dataset folder --data-dir edges2shoes_unpaired/
 
 import sys
 
-from keras_gans.recipes import translation_recipe
+from keras_gans.recipes.recipe_runner import RecipeRunner
+from keras_gans.recipes.translation_kind import TranslationKind
+from keras_gans.recipes.translation_kind import compile_adam
 
 DESCRIPTION = (
     "Trains DiscoGAN (Kim et al. 2017: conv encoder-decoder generators, "
@@ -51,14 +53,23 @@ def build_model(args, a_shape, b_shape, total_steps):
         cycle_weight=args.cycle_weight,
         seed=args.seed,
     )
-    return translation_recipe.compile_adam(model, args.lr)
+    return compile_adam(model, args.lr)
+
+
+RECIPE = RecipeRunner(
+    __name__,
+    "discogan",
+    DESCRIPTION,
+    TranslationKind(paired=False),
+    DATASET_DEFAULTS,
+    build_model,
+    add_flags,
+)
 
 
 def main(argv=None):
-    return translation_recipe.main(
-        __name__, "discogan", DESCRIPTION, DATASET_DEFAULTS, build_model,
-        paired=False, argv=argv, add_flags=add_flags,
-    )
+    """Runs the recipe; returns the process exit code."""
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

@@ -28,11 +28,14 @@ DATASET_DEFAULTS = {
 }
 
 
+RECIPE = variant_recipe.recipe(
+    __name__, "lsgan", "LSGAN", DESCRIPTION, DATASET_DEFAULTS
+)
+
+
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
-    return variant_recipe.main(
-        __name__, "lsgan", "LSGAN", DESCRIPTION, DATASET_DEFAULTS, argv
-    )
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ python recipes/pix2pix.py --dataset side-by-side --data-dir facades/
 
 import sys
 
-from keras_gans.recipes import translation_recipe
+from keras_gans.recipes.recipe_runner import RecipeRunner
+from keras_gans.recipes.translation_kind import TranslationKind
+from keras_gans.recipes.translation_kind import compile_adam
 
 DESCRIPTION = (
     "Trains Pix2Pix (Isola et al. 2017: U-Net generator, 70x70 PatchGAN on "
@@ -42,14 +44,22 @@ def build_model(args, a_shape, b_shape, total_steps):
         d_layers=args.d_layers,
         seed=args.seed,
     )
-    return translation_recipe.compile_adam(model, args.lr)
+    return compile_adam(model, args.lr)
+
+
+RECIPE = RecipeRunner(
+    __name__,
+    "pix2pix",
+    DESCRIPTION,
+    TranslationKind(paired=True),
+    DATASET_DEFAULTS,
+    build_model,
+)
 
 
 def main(argv=None):
-    return translation_recipe.main(
-        __name__, "pix2pix", DESCRIPTION, DATASET_DEFAULTS, build_model,
-        paired=True, argv=argv,
-    )
+    """Runs the recipe; returns the process exit code."""
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,14 @@ DATASET_DEFAULTS = {
 }
 
 
+RECIPE = variant_recipe.recipe(
+    __name__, "sngan", "SNGAN", DESCRIPTION, DATASET_DEFAULTS
+)
+
+
 def main(argv=None):
     """Runs the recipe; returns the process exit code."""
-    return variant_recipe.main(
-        __name__, "sngan", "SNGAN", DESCRIPTION, DATASET_DEFAULTS, argv
-    )
+    return RECIPE.main(argv)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,18 @@ Each variant's paper settings are its class defaults (loss, optimizers,
 n_critic, penalties); the flags override only what is given.
 """
 
-import sys
+import functools
 
-from keras_gans.recipes import common
+from keras_gans.recipes.latent_kind import LatentKind
+from keras_gans.recipes.recipe_flags import add_optimizer_flags
+from keras_gans.recipes.recipe_flags import compile_with_flags
+from keras_gans.recipes.recipe_runner import RecipeRunner
 
 
 def add_flags(parser):
-    """Flags of every variant recipe (the shared ones come from `common`)."""
-    common.add_optimizer_flags(parser, d_steps_help="critic steps per G step")
+    """Flags of every variant recipe (the shared and latent ones come from
+    the runner)."""
+    add_optimizer_flags(parser, d_steps_help="critic steps per G step")
     parser.add_argument(
         "--augment",
         default=None,
@@ -44,7 +48,7 @@ def build_model(class_name, args):
     if args.d_steps is not None:
         options["d_steps"] = args.d_steps
     gan = cls(**options)
-    return common.compile_with_flags(gan, args)
+    return compile_with_flags(gan, args)
 
 
 def _augment(args):
@@ -60,14 +64,14 @@ def _augment(args):
     )
 
 
-def main(module, recipe, class_name, description, dataset_defaults, argv=None):
-    """Runs a variant recipe; returns the process exit code."""
-    return common.main(
+def recipe(module, name, class_name, description, dataset_defaults):
+    """The `RecipeRunner` of the variant `keras_gans.<class_name>`."""
+    return RecipeRunner(
         module,
-        recipe,
+        name,
         description,
+        LatentKind(),
         dataset_defaults,
+        functools.partial(build_model, class_name),
         add_flags,
-        lambda args: build_model(class_name, args),
-        sys.argv[1:] if argv is None else argv,
     )

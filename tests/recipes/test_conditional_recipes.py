@@ -8,20 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gans.recipes import common
 from keras_gans.recipes import conditional_recipe
+from keras_gans.recipes.latent_kind import final_samples
 from tests import helpers
 
 
 def _args(recipe, argv):
     module = importlib.import_module(f"keras_gans.recipes.{recipe}")
-    parser = conditional_recipe.add_flags(
-        common.build_parser(recipe, module.DESCRIPTION)
-    )
-    if recipe == "acgan":
-        parser = module.add_flags(parser)
-    args = parser.parse_args(argv)
-    return common.resolve(args, recipe, module.DATASET_DEFAULTS)
+    return module.RECIPE.parse_args(argv)
 
 
 @pytest.mark.parametrize(
@@ -80,11 +74,11 @@ def test_flags_reach_the_model():
 
 def test_final_samples_have_one_row_per_class():
     gan = helpers.tiny_conditional()
-    images, rows = common.final_samples(gan, seed=0)
+    images, rows = final_samples(gan, seed=0)
     assert rows == 3 and images.shape == (30, 16, 16, 1)
     expected = gan.generate(30, labels=np.repeat(np.arange(3), 10), seed=0)
     np.testing.assert_array_equal(images, expected)
-    images, rows = common.final_samples(helpers.tiny_dcgan(), seed=0)
+    images, rows = final_samples(helpers.tiny_dcgan(), seed=0)
     assert rows is None and len(images) == 64
 
 

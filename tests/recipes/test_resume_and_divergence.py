@@ -7,13 +7,13 @@ generator step count and bit-identical weights (both optimizers, the EMA
 generator, seed states and the epoch-keyed data order are restored).
 """
 
+import dataclasses
 import os
 
 import keras
 import numpy as np
 import pytest
 
-from keras_gans.recipes import common
 from keras_gans.recipes import dcgan
 from tests import helpers
 from tests.conftest import one_torch_thread
@@ -77,15 +77,10 @@ def test_a_diverging_recipe_stops_keeps_good_checkpoints_and_exits_1(tmp_path):
         str(tmp_path / "export"), "--verbose", "0",
     ]
     with one_torch_thread():
-        code = common.main(
-            "keras_gans.recipes.dcgan",
-            "dcgan",
-            dcgan.DESCRIPTION,
-            dcgan.DATASET_DEFAULTS,
-            dcgan.add_flags,
-            _diverging_dcgan,
-            argv,
+        diverging = dataclasses.replace(
+            dcgan.RECIPE, build_model=_diverging_dcgan
         )
+        code = diverging.main(argv)
     assert code == 1
     diverged = processes.summary(run_dir)["diverged"]
     # D's update 41 (iterations == 40 is the last at 2e-4; the schedule

@@ -180,7 +180,7 @@ def test_cli_lists_and_explains_the_translation_recipes(capsys):
 
     variants = known_variants()
     assert {"pix2pix", "cyclegan", "discogan"} <= set(variants)
-    assert "translation_recipe" not in variants
+    assert "translation_kind" not in variants
     with pytest.raises(SystemExit) as stop:
         main(["train", "pix2pix", "--help"])
     assert stop.value.code == 0
@@ -188,4 +188,7 @@ def test_cli_lists_and_explains_the_translation_recipes(capsys):
     for flag in ("--image-size", "--d-layers", "--no-identity", "--resume"):
         assert flag in text, flag
     assert "digits-edges" in text and "Pix2Pix" in text
-    assert main(["train", "translation_recipe"]) == 2
+    # A translator has no latent: its parser never adds the latent flags.
+    for flag in ("--latent-dim", "--image-shape"):
+        assert flag not in text, flag
+    assert main(["train", "translation_kind"]) == 2

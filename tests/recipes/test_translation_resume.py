@@ -17,6 +17,7 @@ session and 45 s of torch's. The divergence stop is likewise checked on
 every backend by the DCGAN recipe's test.
 """
 
+import dataclasses
 import os
 import shutil
 
@@ -27,7 +28,6 @@ import pytest
 from keras_gans import data
 from keras_gans.recipes import cyclegan
 from keras_gans.recipes import pix2pix
-from keras_gans.recipes import translation_recipe
 from tests import helpers
 from tests.conftest import one_torch_thread
 from tests.recipes import recipe_processes as processes
@@ -103,16 +103,9 @@ PIX2PIX = [
 
 
 def _main_with(build_model, argv):
+    recipe = dataclasses.replace(pix2pix.RECIPE, build_model=build_model)
     with one_torch_thread():
-        return translation_recipe.main(
-            "keras_gans.recipes.pix2pix",
-            "pix2pix",
-            pix2pix.DESCRIPTION,
-            pix2pix.DATASET_DEFAULTS,
-            build_model,
-            paired=True,
-            argv=argv,
-        )
+        return recipe.main(argv)
 
 
 @helpers.recipe_on_tensorflow_only

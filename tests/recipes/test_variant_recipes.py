@@ -8,7 +8,6 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gans.recipes import common
 from keras_gans.recipes import variant_recipe
 from tests import helpers
 
@@ -23,11 +22,7 @@ RECIPES = {
 
 def _args(recipe, argv):
     module = importlib.import_module(f"keras_gans.recipes.{recipe}")
-    parser = variant_recipe.add_flags(
-        common.build_parser(recipe, module.DESCRIPTION)
-    )
-    args = parser.parse_args(argv)
-    return common.resolve(args, recipe, module.DATASET_DEFAULTS)
+    return module.RECIPE.parse_args(argv)
 
 
 @pytest.mark.parametrize("recipe", sorted(RECIPES))

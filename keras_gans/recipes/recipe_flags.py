@@ -1,0 +1,173 @@
+"""The command-line flags of the recipes, built by composition.
+
+`build_parser` holds the flags every recipe shares (data, run length,
+paths, backend, resume, export, strategy, precision); a recipe kind adds
+its own group (`add_latent_flags`; the translation flags live with
+`TranslationKind`), and a recipe family or recipe adds the rest
+(`add_optimizer_flags`, a recipe's `add_flags`). A flag a kind does not
+use is never added, so `--help` lists only what the recipe reads.
+"""
+
+import argparse
+
+from keras_gans.recipes.strategy import STRATEGIES
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def build_parser(
+    recipe,
+    description,
+    dataset_default="digits",
+    dataset_help="'digits' (bundled, default), 'mnist-idx', 'folder' or a "
+    "tensorflow-datasets name",
+    data_dir_help="files of mnist-idx / folder data",
+):
+    """The flags shared by every recipe.
+
+    Args:
+        recipe: recipe name (`"dcgan"`), used in default paths.
+        description: one-paragraph help text.
+        dataset_default: the `--dataset` default.
+        dataset_help: what `--dataset` accepts (the recipe kind's sources).
+        data_dir_help: what `--data-dir` holds.
+
+    Returns:
+        An `argparse.ArgumentParser`; kinds and recipes add their flags.
+    """
+    parser = argparse.ArgumentParser(
+        prog=f"recipes/{recipe}.py", description=description
+    )
+    parser.add_argument(
+        "--dataset", default=dataset_default, help=dataset_help
+    )
+    parser.add_argument("--data-dir", default=None, help=data_dir_help)
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="default: per dataset (a staged model's stages set it)",
+    )
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument(
+        "--out",
+        default=None,
+        help=f"export directory (default saved_models/{recipe}_<dataset>)",
+    )
+    parser.add_argument(
+        "--run-dir",
+        default=None,
+        help=f"checkpoints and sample grids (default runs/{recipe}_<dataset>)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="Keras backend (sets KERAS_BACKEND before Keras is imported)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the last checkpoint in --run-dir",
+    )
+    parser.add_argument(
+        "--quantize",
+        choices=("float16", "int8"),
+        default=None,
+        help="quantize the exported TFLite weights",
+    )
+    parser.add_argument(
+        "--no-export", action="store_true", help="train only, export nothing"
+    )
+    parser.add_argument(
+        "--verbose", type=int, default=None, help="Keras fit verbosity"
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="auto",
+        help="data parallelism: auto (all GPUs of this host on TF, all "
+        "devices on JAX), mirrored, multiworker (TF_CONFIG on TF) or tpu; "
+        "--batch-size is the global batch",
+    )
+    parser.add_argument(
+        "--dtype-policy",
+        choices=("float32", "mixed_float16", "mixed_bfloat16"),
+        default="float32",
+        help="mixed_float16 on GPUs (one loss scale per optimizer), "
+        "mixed_bfloat16 on TPUs and bf16-capable CPUs; exports stay float32",
+    )
+    return parser
+
+
+def add_latent_flags(parser):
+    """`--latent-dim` and `--image-shape`: the flags of latent generators."""
+    parser.add_argument("--latent-dim", type=int, default=None)
+    parser.add_argument(
+        "--image-shape",
+        type=parse_shape,
+        default=None,
+        help="H,W,C of the training images (default: per dataset)",
+    )
+    return parser
+
+
+def add_optimizer_flags(parser, d_steps_help="D steps per G step"):
+    """`--d-lr`, `--g-lr`, `--ema-decay`, `--d-steps`: the training flags
+    of the variant and conditional recipes (unset keeps the model's own
+    setting)."""
+    parser.add_argument(
+        "--d-lr", type=float, default=None, help="discriminator learning rate"
+    )
+    parser.add_argument(
+        "--g-lr", type=float, default=None, help="generator learning rate"
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=None,
+        help="EMA of the generator weights (0 disables)",
+    )
+    parser.add_argument("--d-steps", type=int, default=None, help=d_steps_help)
+    return parser
+
+
+def parse_shape(text):
+    """`"H,W,C"` -> `(H, W, C)`, the `--image-shape` type."""
+    return _parse_ints(text, 3, "H,W,C such as 28,28,1")
+
+
+def parse_size(text):
+    """`"H,W"` -> `(H, W)` of positive sizes, the `--image-size` type."""
+    return _parse_ints(text, 2, "H,W such as 32,32")
+
+
+def _parse_ints(text, count, expected):
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != count or min(values) <= 0:
+        raise argparse.ArgumentTypeError(
+            f"expected {expected}. Received: {text!r}"
+        )
+    return values
+
+
+def compile_with_flags(gan, args):
+    """Compiles `gan` with its default optimizers, the `--d-lr`/`--g-lr` of
+    `add_optimizer_flags` applied.
+
+    Returns:
+        `gan`, compiled.
+    """
+    optimizers = gan.default_optimizers()
+    for key, rate in (("discriminator", args.d_lr), ("generator", args.g_lr)):
+        if rate is not None:
+            optimizers[key].learning_rate = rate
+    gan.compile(
+        d_optimizer=optimizers["discriminator"],
+        g_optimizer=optimizers["generator"],
+    )
+    return gan

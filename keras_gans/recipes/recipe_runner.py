@@ -1,0 +1,320 @@
+"""`RecipeRunner`: one recipe's command line and training run."""
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+from keras_gans.recipes.recipe_flags import build_parser
+from keras_gans.recipes.recipe_kind import RecipeKind
+
+
+@dataclasses.dataclass(frozen=True)
+class RecipeRunner:
+    """A recipe: what it declares, and the run every recipe shares.
+
+    A recipe module declares one runner (`RECIPE = RecipeRunner(...)`) and
+    its `main(argv)` is `RECIPE.main(argv)`. The runner parses the shared
+    flags, the kind's and the recipe's own; relaunches itself under another
+    `--backend`; fills unset flags from the per-dataset defaults; sets up
+    `--strategy`, `--dtype-policy` and `--seed`; builds the model, or with
+    `--resume` restores the last checkpoint of `--run-dir`; trains with a
+    checkpoint per epoch, the kind's grids and scores and a `NaNGuard`;
+    saves `final.keras`; exports (unless `--no-export`); and writes
+    `summary.json` and a `SUMMARY {json}` line.
+
+    A model with a staged plan (stages with step counts, see
+    `keras_gans.Stage`) is trained with `fit_stages`: its stages set the
+    number of epochs, a checkpoint restores it inside the stage it was
+    saved in, and the summary lists the stages.
+
+    Args:
+        module: the recipe's module name (relaunched with `python -m` when
+            `--backend` differs from the running one).
+        name: recipe name for default paths (`"wgan_gp"`).
+        description: help text.
+        kind: the `RecipeKind` (`LatentKind()`, `TranslationKind(paired)`).
+        dataset_defaults: per-dataset flag defaults, `{dataset: {flag:
+            value}}` with `"*"` for any other dataset.
+        build_model: `args -> compiled model`, called through
+            `kind.build` (a translation recipe's also takes the image
+            shapes and the total steps).
+        add_flags: optional `parser -> parser` adding the recipe's flags.
+    """
+
+    module: str
+    name: str
+    description: str
+    kind: RecipeKind
+    dataset_defaults: dict
+    build_model: Callable
+    add_flags: Callable | None = None
+
+    def build_parser(self):
+        """The shared flags, then the kind's, then the recipe's own."""
+        parser = build_parser(
+            self.name,
+            self.description,
+            dataset_default=self.kind.default_dataset(),
+            dataset_help=self.kind.dataset_help,
+            data_dir_help=self.kind.data_dir_help,
+        )
+        parser = self.kind.add_flags(parser)
+        if self.add_flags is not None:
+            parser = self.add_flags(parser)
+        return parser
+
+    def parse_args(self, argv=None):
+        """The parsed and resolved flags of `argv` (default `sys.argv[1:]`)."""
+        argv = sys.argv[1:] if argv is None else argv
+        return self.resolve(self.build_parser().parse_args(argv))
+
+    def resolve(self, args):
+        """Fills unset flags from `dataset_defaults[args.dataset]` (or
+        `"*"`), the default paths, then the kind's own defaults."""
+        defaults = self.dataset_defaults.get(
+            args.dataset, self.dataset_defaults["*"]
+        )
+        for key, value in defaults.items():
+            if getattr(args, key, None) is None:
+                setattr(args, key, value)
+        safe_name = args.dataset.replace("/", "_")
+        if args.out is None:
+            args.out = os.path.join("saved_models", f"{self.name}_{safe_name}")
+        if args.run_dir is None:
+            args.run_dir = os.path.join("runs", f"{self.name}_{safe_name}")
+        self.kind.resolve(args)
+        return args
+
+    def main(self, argv=None):
+        """The recipe's command line: parse, pick the backend, resolve, run.
+
+        Returns:
+            The process exit code: 0, or 1 when training diverged.
+        """
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = self.build_parser().parse_args(argv)
+        code = _relaunch_if_other_backend(self.module, argv, args.backend)
+        if code is not None:
+            return code
+        summary = self.run(self.resolve(args))
+        return 1 if "diverged" in summary else 0
+
+    def run(self, args):
+        """Trains the recipe's model on `args.dataset` and exports it.
+
+        Args:
+            args: parsed and resolved flags.
+
+        Returns:
+            The summary dict (also written to `run_dir/summary.json`). When
+            `NaNGuard` stopped a diverging run it has a `"diverged"` entry
+            (the loss, its value and the step) and nothing is saved,
+            scored or exported.
+        """
+        import keras
+
+        from keras_gans import callbacks
+
+        scope, replicas = _start_run(args)
+        state = self.kind.prepare(args)
+        checkpoint = callbacks.TrainingCheckpoint(
+            os.path.join(args.run_dir, "checkpoints")
+        )
+        with scope:
+            model, initial_epoch = self._model_and_epoch(
+                args, state, checkpoint
+            )
+        stages = planned_stages(model)
+        if stages:
+            steps = self.kind.steps_per_epoch(args, state)
+            args.epochs = sum(stage.steps for stage in stages) // steps
+        guard = callbacks.NaNGuard()
+        fit_callbacks = [
+            *self.kind.callbacks(args, state, model), guard, checkpoint
+        ]
+        start = time.perf_counter()
+        if initial_epoch < args.epochs:
+            self._fit(model, args, state, initial_epoch, fit_callbacks)
+        train_seconds = time.perf_counter() - start
+        summary = _summary_head(model, args, initial_epoch)
+        if guard.diverged is not None:
+            return _diverged(summary, args, guard)
+        model.save(os.path.join(args.run_dir, "final.keras"))
+        summary.update(
+            generator_steps=int(
+                keras.ops.convert_to_numpy(model.g_optimizer.iterations)
+            ),
+            train_seconds=round(train_seconds, 1),
+            **self.kind.final_fields(args, state, model),
+            replicas=replicas,
+            dtype_policy=args.dtype_policy,
+            run_dir=args.run_dir,
+        )
+        if not args.no_export:
+            summary.update(self.kind.export(args, state, model, summary))
+        _write_summary(summary, args.run_dir)
+        print("SUMMARY " + json.dumps(summary))
+        return summary
+
+    def _model_and_epoch(self, args, state, checkpoint):
+        """`(model, epoch)`: the last checkpoint's with `--resume`, if any,
+        else a new model at epoch 0."""
+        if args.resume:
+            restored = checkpoint.restore()
+            if restored is not None:
+                model, epoch = restored
+                print(
+                    f"Resuming from {checkpoint.latest()[0]} (epoch {epoch})."
+                )
+                return model, epoch
+            print(f"No checkpoint in {checkpoint.directory}: starting afresh.")
+        return self.kind.build(self.build_model, args, state), 0
+
+    def _fit(self, model, args, state, initial_epoch, fit_callbacks):
+        dataset = self.kind.dataset(args, state, initial_epoch)
+        steps_per_epoch = len(dataset) // (args.epochs - initial_epoch)
+        options = {
+            "steps_per_epoch": steps_per_epoch,
+            "callbacks": fit_callbacks,
+            "verbose": _verbosity(args.verbose),
+        }
+        stages = planned_stages(model)
+        if not stages:
+            model.fit(
+                dataset,
+                epochs=args.epochs,
+                initial_epoch=initial_epoch,
+                **options,
+            )
+            return
+        # The model knows its stage and the steps done in it: no
+        # initial_epoch. fit_stages calls fit() once per stage, and each
+        # fit() iterates its data anew (after reading ahead of the last
+        # one): each new iteration starts at the epoch the model reached.
+        import tensorflow as tf
+
+        def batches():
+            reached = _reached_epoch(model, stages, steps_per_epoch)
+            return self.kind.dataset(args, state, reached).as_numpy_iterator()
+
+        model.fit_stages(
+            tf.data.Dataset.from_generator(
+                batches, output_signature=dataset.element_spec
+            ),
+            **options,
+        )
+
+
+def _reached_epoch(model, stages, steps_per_epoch):
+    """The epochs a staged model has done (`fit_stages`' numbering)."""
+    import keras
+
+    done = sum(stage.steps for stage in stages[: model.stage])
+    done += int(keras.ops.convert_to_numpy(model.stage_step))
+    return done // steps_per_epoch
+
+
+def planned_stages(model):
+    """`model.stages()` when they plan steps (a staged model), else `[]`.
+
+    Every keras-gans model has one open-ended stage; a model whose stages
+    give step counts trains with `fit_stages`.
+    """
+    stages = model.stages()
+    if all(stage.steps is None for stage in stages):
+        return []
+    return stages
+
+
+def _summary_head(model, args, initial_epoch):
+    """The summary entries of every run, diverged or not."""
+    import keras
+
+    summary = {
+        "recipe": type(model).__name__,
+        "backend": keras.backend.backend(),
+        "dataset": args.dataset,
+        "epochs": args.epochs,
+        "resumed_from_epoch": initial_epoch,
+    }
+    stages = planned_stages(model)
+    if stages:
+        summary["stages"] = [dataclasses.asdict(s) for s in stages]
+        summary["stage"] = model.stage_name
+    return summary
+
+
+def _relaunch_if_other_backend(module, argv, backend):
+    """Runs `python -m module argv` under `backend` if Keras runs another.
+
+    Keras fixes its backend when first imported, which importing a recipe
+    already did; a different `--backend` therefore needs a new process.
+
+    Returns:
+        The child's exit code, or `None` when the current backend is fine.
+    """
+    import keras
+
+    if backend is None or keras.backend.backend() == backend:
+        return None
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    command = [sys.executable, "-m", module, *argv]
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def _start_run(args):
+    """Sets up `--strategy`, `--dtype-policy` and `--seed` for a run.
+
+    Called before loading data or building the model (see
+    `select_strategy`). On a worker that is not the chief, `args.run_dir`
+    becomes its own subfolder and the export is turned off: only the chief
+    writes checkpoints and exports.
+
+    Returns:
+        `(scope, num_replicas)` from `select_strategy`: the model is built,
+        compiled and restored inside `scope`.
+    """
+    import keras
+
+    from keras_gans.recipes.strategy import non_chief_name
+    from keras_gans.recipes.strategy import select_strategy
+
+    scope, replicas = select_strategy(args.strategy, args.batch_size)
+    worker = non_chief_name()
+    if worker is not None:
+        args.run_dir = os.path.join(args.run_dir, worker)
+        args.no_export = True
+    keras.config.set_dtype_policy(args.dtype_policy)
+    keras.utils.set_random_seed(args.seed)
+    return scope, replicas
+
+
+def _verbosity(verbose):
+    """The `fit()` verbosity of the `--verbose` flag (default: per stdout)."""
+    # A progress bar redrawn with carriage returns turns into one long line
+    # in logs: print one line per epoch when stdout is not a terminal.
+    if verbose is not None:
+        return verbose
+    return 1 if sys.stdout.isatty() else 2
+
+
+def _diverged(summary, args, guard):
+    """The summary of a run `NaNGuard` stopped: no final model, no export."""
+    summary = {**summary, "diverged": guard.diverged, "run_dir": args.run_dir}
+    os.makedirs(args.run_dir, exist_ok=True)
+    _write_summary(summary, args.run_dir)
+    print(
+        "Training diverged (see the NaNGuard message above); nothing "
+        "exported. The checkpoints from before the divergence are in "
+        f"{os.path.join(args.run_dir, 'checkpoints')}."
+    )
+    return summary
+
+
+def _write_summary(summary, run_dir):
+    with open(os.path.join(run_dir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
