@@ -24,12 +24,12 @@ from keras_gans.data.loader import available
 from keras_gans.data.loader import info
 from keras_gans.data.loader import load
 from keras_gans.data.loader import load_arrays
+from keras_gans.data.loader import load_translation_arrays
 from keras_gans.data.loader import num_classes
+from keras_gans.data.loader import translation_sources
 from keras_gans.data.mnist_idx import read_idx
 from keras_gans.data.paired import load_paired
 from keras_gans.data.patches import load_single_image
 from keras_gans.data.patches import load_super_resolution
 from keras_gans.data.translation_arrays import TranslationArrays
-from keras_gans.data.translation_loader import load_translation_arrays
-from keras_gans.data.translation_loader import translation_sources
 from keras_gans.data.unpaired import load_unpaired
