@@ -1,20 +1,23 @@
 """The one tf.data core of every loader: streams of examples, epoch-keyed.
 
 A loader reads its examples into one or more *streams* (`Stream`): the
-digits of `load()` are one stream of images (or `(image, label)` pairs),
+images of `load()` are one stream of images (or `(image, label)` pairs),
 the aligned pairs of `load_paired()` one stream of `(a, b)` pairs, the two
-domains of `load_unpaired()` two independent streams. `build()` turns the
-streams into batches:
+domains of `load_unpaired()` two independent streams, the patch sources
+of `keras_gans.data.patches` one stream of image indices. `build()` turns
+the streams into batches:
 
-    uint8 examples -> cache() -> shuffle -> prepare (scale to [-1, 1])
+    examples -> cache() -> shuffle -> prepare (scale to [-1, 1])
     -> augment (jitter, random crops) -> zip the streams -> batch
     -> prefetch(AUTOTUNE)
 
-The cache holds the decoded uint8 pixels (a quarter of the memory of
-float32); the shuffle order does not depend on the pixel values, so
-scaling after it yields the same batches as scaling before. The stream
-with the most examples makes the epoch; the others repeat, reshuffled on
-every pass, as CycleGAN's unaligned dataset does.
+The shuffle order does not depend on the values of the examples, so a
+loader may scale before the cache or after the shuffle and get the same
+batches: the translation loaders cache uint8 pixels (a quarter of the
+memory of float32), `load()` the float32 images its cache files have
+always held. The stream with the most examples makes the epoch; the
+others repeat, reshuffled on every pass, as CycleGAN's unaligned dataset
+does.
 
 Two modes:
 
@@ -24,9 +27,8 @@ Two modes:
   each a pure function of the seed and the epoch number, so a run resumed
   at epoch k sees the very batches an uninterrupted run sees from epoch k
   on. Pass `r` of stream `s` in epoch `e` draws its order and its
-  augmentation
-  from `mix_seed` of `(seed, e, s, r)` (just `(seed, e)` for a single
-  stream, which never repeats).
+  augmentation from `mix_seed` of `(seed, e, s, r)` (just `(seed, e)` for
+  a single stream, which never repeats).
 """
 
 import dataclasses
@@ -55,22 +57,23 @@ class Stream:
     """One sequence of examples of a loader, shuffled on its own.
 
     Attributes:
-        dataset: unbatched `tf.data.Dataset` of uint8 examples: images,
-            `(image, label)` or `(a, b)` pairs.
+        dataset: unbatched `tf.data.Dataset` of examples: images,
+            `(image, label)` or `(a, b)` pairs, image indices.
         count: number of examples, or `None` if unknown (streamed data).
         prepare: `example -> example` run on every example after the
             shuffle: typically the scaling of uint8 pixels to float32
-            [-1, 1] (`scale_images`, `scale_pair`, `scale_labelled`).
+            [-1, 1] (`scale_images`, `scale_pair`, `scale_labelled`);
+            `None` for examples that are ready as they are.
         augment: `(example, seed) -> example` run after `prepare`, with a
             stateless int64 seed of shape `(2,)` (pix2pix jitter, random
             crops), or `None` for no augmentation.
-        cache: `True` caches the uint8 examples in memory after the first
+        cache: `True` caches the examples in memory after the first
             pass, a string caches them in that file, `False` does not.
     """
 
     dataset: Any
     count: Any
-    prepare: Callable
+    prepare: Callable = None
     augment: Callable = None
     cache: Any = True
 
@@ -193,6 +196,12 @@ def _cache(dataset, cache):
     return dataset
 
 
+def _prepare(examples, prepare):
+    if prepare is None:
+        return examples
+    return examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+
+
 def _reshuffling_pass(stream, buffer, seed):
     """A pass that reshuffles and re-augments every time it is iterated."""
     examples = stream.dataset
@@ -200,7 +209,7 @@ def _reshuffling_pass(stream, buffer, seed):
         examples = examples.shuffle(
             buffer, seed=seed, reshuffle_each_iteration=True
         )
-    examples = examples.map(stream.prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    examples = _prepare(examples, stream.prepare)
     if stream.augment is None:
         return examples
     # `Dataset.random` draws a new sequence every epoch, but the same
@@ -219,7 +228,7 @@ def _keyed_pass(stream, buffer, pass_seed, split_pass_seed):
         if split_pass_seed:
             order_seed = mix_seed(pass_seed, ORDER_KEY)
         examples = keyed_shuffle(examples, buffer, order_seed)
-    examples = examples.map(stream.prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    examples = _prepare(examples, stream.prepare)
     if stream.augment is None:
         return examples
     augment_seed = mix_seed(pass_seed, AUGMENT_KEY)

@@ -75,8 +75,8 @@ def load(
     """Loads a dataset as batches of float32 images in [-1, 1].
 
     The pipeline is decode -> center-crop to the target aspect and
-    antialiased bicubic resize -> `cache()` (uint8) -> `shuffle()` ->
-    scale to [-1, 1] -> `batch()` -> `prefetch(AUTOTUNE)` (see
+    antialiased bicubic resize -> scale to [-1, 1] -> `cache()` ->
+    `shuffle()` -> `batch()` -> `prefetch(AUTOTUNE)` (see
     `keras_gans.data.epoch_pipeline`).
 
     Args:
@@ -101,7 +101,7 @@ def load(
             images (and the file order).
         seed: shuffle seed; equal seeds give equal orders.
         download: let tensorflow-datasets download missing data.
-        cache: `True` caches the decoded images (uint8) in memory after
+        cache: `True` caches the decoded, scaled images in memory after
             the first epoch; a string caches them in that file; `False`
             decodes every epoch (for datasets larger than memory).
         drop_remainder: drop the last incomplete batch so every batch has
@@ -173,7 +173,11 @@ def load(
         if with_labels
         else epoch_pipeline.scale_images
     )
-    stream = epoch_pipeline.Stream(dataset, num_examples, scale, cache=cache)
+    # Scaled before the cache: `load()`'s cache files have always held the
+    # float32 images, so a file written by an earlier version stays
+    # readable (the order does not depend on the pixel values).
+    dataset = dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
+    stream = epoch_pipeline.Stream(dataset, num_examples, cache=cache)
     return epoch_pipeline.build(
         [stream],
         batch_size,

@@ -263,10 +263,9 @@ def load_single_image(
     checks.check_batch_size(
         batch_size, repeats, "images of an epoch (`repeats`)"
     )
-    augment = None
-    prepare = epoch_pipeline.scale_images
-    if patch is not None:
-        prepare = tf.identity
+    if patch is None:
+        prepare, augment = epoch_pipeline.scale_images, None
+    else:
 
         def augment(image, seed):
             crop = tf.image.stateless_random_crop(
@@ -274,6 +273,7 @@ def load_single_image(
             )
             return epoch_pipeline.scale_images(crop)
 
+        prepare = None
     stream = epoch_pipeline.Stream(
         tf.data.Dataset.from_tensors(pixels).repeat(repeats),
         repeats,
