@@ -31,26 +31,19 @@ from keras_gans.data import checks
 from keras_gans.data import epoch_pipeline
 from keras_gans.data import folder
 from keras_gans.data import translation_tasks
-from keras_gans.data.checks import JITTER_CROP
 from keras_gans.data.checks import check_channels
 from keras_gans.data.checks import check_direction
 from keras_gans.data.checks import check_image_size
 from keras_gans.data.checks import resolve_jitter
 from keras_gans.data.transforms import jitter_function
 from keras_gans.data.translation_arrays import TranslationArrays
+from keras_gans.data.translation_tasks import default_jitter
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
 FOLDER_SOURCES = ("side-by-side", "aligned-folders")
 SOURCES = translation_tasks.PAIRED_TASKS + FOLDER_SOURCES
 FOLDER_SPLITS = ("train", "val", "test")
-# Mirroring a digit makes it no digit, so digit tasks only crop.
-_CROP_ONLY = ("digits-edges", "mnist-edges")
-
-
-def default_jitter(source):
-    """Training jitter of `source`: `"crop"` for digits, else `True`."""
-    return JITTER_CROP if source in _CROP_ONLY else True
 
 
 def check_source(source):

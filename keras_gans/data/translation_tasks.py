@@ -34,10 +34,11 @@ from scipy import ndimage
 from keras_gans.data import checks
 from keras_gans.data import digits
 from keras_gans.data import mnist_idx
+from keras_gans.data.checks import JITTER_CROP
+from keras_gans.data.checks import check_fixed_channels
 from keras_gans.data.transforms import fit_array_images
 from keras_gans.data.transforms import fit_image
 from keras_gans.data.translation_arrays import TranslationArrays
-from keras_gans.data.checks import check_fixed_channels
 from keras_gans.utils.validation import format_received
 
 SPLITS = ("train", "test")
@@ -58,6 +59,14 @@ _PHOTO_SHORT_SIDE = 256
 
 PAIRED_TASKS = ("digits-edges", "mnist-edges", "photos-gray2color")
 UNPAIRED_TASKS = ("digits-inverted", "mnist-inverted")
+# Mirroring a digit makes it no digit, so digit tasks only crop.
+_CROP_ONLY = ("digits-edges", "mnist-edges") + UNPAIRED_TASKS
+
+
+def default_jitter(source):
+    """Training jitter of a translation source: `"crop"` for the digit
+    tasks, `True` (crop and mirror) for every other source."""
+    return JITTER_CROP if source in _CROP_ONLY else True
 
 
 def stratified_split(labels, fraction, seed):

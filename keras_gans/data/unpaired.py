@@ -24,13 +24,13 @@ from keras_gans.data import epoch_pipeline
 from keras_gans.data import tfds_source
 from keras_gans.data import folder
 from keras_gans.data import translation_tasks
-from keras_gans.data.checks import JITTER_CROP
 from keras_gans.data.checks import check_channels
 from keras_gans.data.checks import check_fixed_channels
 from keras_gans.data.checks import check_image_size
 from keras_gans.data.checks import resolve_jitter
 from keras_gans.data.transforms import jitter_function
 from keras_gans.data.translation_arrays import TranslationArrays
+from keras_gans.data.translation_tasks import default_jitter
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -39,7 +39,6 @@ SPLITS = ("train", "test")
 TFDS_PREFIX = "cycle_gan"
 # The tfds CycleGAN photos vary in size; the CycleGAN paper trains on 256.
 TFDS_DEFAULT_SIZE = (256, 256)
-_CROP_ONLY = translation_tasks.UNPAIRED_TASKS
 
 
 def is_tfds(source):
@@ -47,11 +46,6 @@ def is_tfds(source):
     return (
         isinstance(source, str) and tfds_source.base_name(source) == TFDS_PREFIX
     )
-
-
-def default_jitter(source):
-    """Training jitter of `source`: `"crop"` for digits, else `True`."""
-    return JITTER_CROP if source in _CROP_ONLY else True
 
 
 def check_source(source):
