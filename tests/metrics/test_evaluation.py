@@ -147,6 +147,7 @@ def test_main_prints_one_json_line(
         result
     )
     assert result["n"] == 64
+    assert result["kind"] == "generator" and "FID" in result["protocol"]
 
 
 @pytest.mark.parametrize(
