@@ -104,9 +104,15 @@ def _build_parser():
     export = commands.add_parser(
         "export",
         help="export a .keras model to SavedModel + TFLite + model card",
+        description=(
+            "Exports a .keras file by its kind: a keras-gans GAN's sampling "
+            "generator, or an image network (a translator, or an upscaler "
+            "when its output is an integer factor larger), with free height "
+            "and width where it is fully convolutional."
+        ),
     )
     export.add_argument(
-        "model", help="a .keras file holding a keras-gans model"
+        "model", help="a .keras file: a keras-gans GAN or an image network"
     )
     export.add_argument("--out", required=True, help="export directory")
     export.add_argument("--quantize", choices=("float16", "int8"), default=None)
@@ -396,7 +402,8 @@ def _export(args):
     )
     errors = card["export_errors"]
     print(
-        f"Exported {card['variant']} to {args.out!r} (quantize="
+        f"Exported {card.get('variant') or card.get('network')} "
+        f"({card.get('kind')}) to {args.out!r} (quantize="
         f"{card['quantize']}): SavedModel max abs error "
         f"{errors['saved_model_max_abs_error']:.3g}, TFLite max abs error "
         f"{errors['tflite_max_abs_error']:.3g}."

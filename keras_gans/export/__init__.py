@@ -22,7 +22,7 @@ from keras_gans.export.artifact_loader import load_translator_artifact
 from keras_gans.export.artifact_loader import load_upscaler_artifact
 from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.export_generator import QUANTIZE_MODES
-from keras_gans.export.export_generator import export_from_file
+from keras_gans.export.export_from_file import export_from_file
 from keras_gans.export.export_generator import export_generator
 from keras_gans.export.export_parity_error import ExportParityError
 from keras_gans.export.export_translator import export_translator

@@ -275,11 +275,7 @@ def _load_keras(path, card, kind):
         return _keras_gan_artifact(model, path, kind)
     if isinstance(model, TwoPlayerModel):
         raise _whole_model_error(model, path)
-    inputs = [
-        (_keras_input_name(t), t.dtype, tuple(t.shape[1:]))
-        for t in getattr(model, "inputs", None) or ()
-    ]
-    outputs = getattr(model, "outputs", None) or ()
+    inputs, outputs = _keras_signature(model)
     if not inputs or len(outputs) != 1:
         raise _not_a_network_error(model, path, kind)
     names = [name for name, _, _ in inputs]
@@ -311,6 +307,38 @@ def _load_keras(path, card, kind):
         return np.asarray(keras.ops.convert_to_numpy(outputs))
 
     return Artifact(run, spec, "keras", path)
+
+
+def _keras_signature(model):
+    """`(inputs as (name, dtype, shape) triples, output tensors)`."""
+    try:
+        tensors = getattr(model, "inputs", None) or ()
+        outputs = getattr(model, "outputs", None) or ()
+    except (AttributeError, ValueError):
+        return [], ()  # a subclassed model never called symbolically
+    inputs = [
+        (_keras_input_name(t), t.dtype, tuple(t.shape[1:])) for t in tensors
+    ]
+    return inputs, outputs
+
+
+def image_network_kind(model):
+    """`"translator"` or `"upscaler"` for a Keras image network, else None.
+
+    An upscaler's output is an integer factor larger than its input; a
+    network built on free sizes shows it at one probed size.
+    """
+    inputs, outputs = _keras_signature(model)
+    if len(inputs) != 1 or len(inputs[0][2]) != 3 or len(outputs) != 1:
+        return None
+    multiple = size_multiple(model) if _free_image(inputs) else 1
+    scale = _probed_scale(model, inputs, multiple)
+    kind = artifact_kinds.kind_of_signature(
+        inputs,
+        tuple(outputs[0].shape[1:]),
+        {model_card.SCALE_COLLECTION: scale},
+    )
+    return kind if kind != artifact_kinds.GENERATOR else None
 
 
 def _keras_gan_artifact(model, path, kind):

@@ -10,7 +10,6 @@ from keras_gans.export import model_card
 from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
 from keras_gans.training.adversarial_model import AdversarialModel
-from keras_gans.utils.safe_loading import load_keras_file
 from keras_gans.training.precision import float32_copy
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -106,7 +105,7 @@ def export_generator(
     print(card["export_errors"]["tflite_max_abs_error"])
     ```
     """
-    return _export(
+    return export_loaded_gan(
         gan,
         directory,
         quantize=quantize,
@@ -117,64 +116,7 @@ def export_generator(
     )
 
 
-def export_from_file(
-    keras_path,
-    directory,
-    quantize=None,
-    dataset=None,
-    epochs=None,
-    representative_latents=None,
-):
-    """Loads a GAN saved as `.keras` and exports it (see `export_generator`).
-
-    The file is loaded on the current backend, which computes the parity
-    reference. The backend it was trained on is not stored in `.keras`
-    files, so the card records `trained_backend: null`.
-
-    Args:
-        keras_path: path of a `.keras` file holding a keras-gans model.
-        directory: export directory.
-        quantize: `None`, `"float16"` or `"int8"`.
-        dataset: optional dataset name for the card.
-        epochs: optional epoch count for the card.
-        representative_latents: int8 calibration latents (see
-            `export_generator`).
-
-    Returns:
-        The model card dict.
-
-    Raises:
-        FileNotFoundError: if `keras_path` does not exist.
-        ValueError: if the file does not hold a keras-gans model, or for
-            invalid arguments.
-        ExportParityError: if an export is not faithful.
-
-    Example:
-
-    ```python
-    keras_gans.export.export_from_file("dcgan.keras", "exports/dcgan")
-    ```
-    """
-    check_quantize(quantize)
-    if not os.path.isfile(keras_path):
-        raise FileNotFoundError(
-            "No such .keras file. " + format_received(keras_path=keras_path)
-        )
-    import keras_gans  # noqa: F401  (registers the model classes)
-
-    gan = load_keras_file(keras_path, compile=True, name="keras_path")
-    return _export(
-        gan,
-        directory,
-        quantize=quantize,
-        dataset=dataset,
-        epochs=epochs,
-        representative_latents=representative_latents,
-        trained_backend=None,
-    )
-
-
-def _export(
+def export_loaded_gan(
     gan,
     directory,
     quantize,
@@ -183,6 +125,8 @@ def _export(
     representative_latents,
     trained_backend,
 ):
+    """`export_generator`, recording `trained_backend` (`None`: unknown,
+    for a GAN loaded from a `.keras` file)."""
     check_quantize(quantize)
     _check_gan(gan)
     check_card_values(dataset, epochs)

@@ -8,6 +8,7 @@ a size the export was not verified at; the kind is checked by the loaders
 and the `translate` command runs it.
 """
 
+import json
 import os
 
 import keras
@@ -46,11 +47,17 @@ def tiny_upscaler():
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
+    # Through `keras-gans export`: a .keras image network exports by the
+    # kind its output size shows (export_from_file -> export_upscaler).
     network = tiny_upscaler()
-    directory = str(tmp_path_factory.mktemp("upscaler") / "export")
-    card = export_upscaler(network, directory, dataset="tiny", epochs=0)
-    keras_path = os.path.join(directory, "network.keras")
+    folder = tmp_path_factory.mktemp("upscaler")
+    keras_path = str(folder / "network.keras")
     network.save(keras_path)
+    directory = str(folder / "export")
+    assert main(["export", keras_path, "--out", directory, "--dataset",
+                 "tiny", "--epochs", "0"]) == 0
+    with open(os.path.join(directory, "model_card.json")) as handle:
+        card = json.load(handle)
     return network, directory, card, keras_path
 
 
@@ -63,6 +70,7 @@ def test_card_records_the_kind_the_scale_and_free_sizes(exported):
     _, _, card, _ = exported
     assert card["kind"] == "upscaler"
     assert card["scale"] == SCALE
+    assert (card["dataset"], card["epochs"]) == ("tiny", 0)
     assert card["free_dims"] == {"image": ["height", "width"]}
     assert card["input_shape"] == [None, None, 3]
     assert card["output_shape"] == [None, None, 3]
@@ -82,7 +90,7 @@ def test_card_records_the_kind_the_scale_and_free_sizes(exported):
         ("", "saved_model"),
         ("saved_model", "saved_model"),
         ("generator.tflite", "tflite"),
-        ("network.keras", "keras"),
+        ("../network.keras", "keras"),
     ],
 )
 def test_every_format_upscales_any_size_like_keras(
