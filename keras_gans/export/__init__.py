@@ -25,8 +25,8 @@ from keras_gans.export.export_generator import QUANTIZE_MODES
 from keras_gans.export.export_from_file import export_from_file
 from keras_gans.export.export_generator import export_generator
 from keras_gans.export.export_parity_error import ExportParityError
-from keras_gans.export.export_translator import export_translator
-from keras_gans.export.export_translator import export_upscaler
+from keras_gans.export.export_image_network import export_translator
+from keras_gans.export.export_image_network import export_upscaler
 from keras_gans.export.litert_runner import LiteRTRunner
 
 __all__ = [

@@ -86,7 +86,7 @@ def export_from_file(
 def _export_image_network(model, keras_path, directory, quantize, dataset,
                           epochs):
     from keras_gans.export.artifact_loader import image_network_kind
-    from keras_gans.export.export_translator import export_image_network
+    from keras_gans.export.export_image_network import export_image_network
 
     kind = image_network_kind(model)
     if kind is None:

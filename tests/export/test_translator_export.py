@@ -426,8 +426,8 @@ def test_parity_failure_raises_and_keeps_directory(
     a_to_b, tmp_path, monkeypatch
 ):
     # A reference that disagrees with the network, as a backend bug would.
-    # (The package attribute `export_translator` is the function.)
-    module = importlib.import_module("keras_gans.export.export_translator")
+    # (The module that exports translators and upscalers.)
+    module = importlib.import_module("keras_gans.export.export_image_network")
     translate = module._translate
     monkeypatch.setattr(
         module, "_translate", lambda g, x: translate(g, x) + 0.5

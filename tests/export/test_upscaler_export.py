@@ -21,7 +21,7 @@ from keras_gans.export import export_upscaler
 from keras_gans.export import load_artifact
 from keras_gans.export import load_translator_artifact
 from keras_gans.export import load_upscaler_artifact
-from keras_gans.export.export_translator import export_image_network
+from keras_gans.export.export_image_network import export_image_network
 
 SCALE = 4
 TOLERANCE = 1e-4
