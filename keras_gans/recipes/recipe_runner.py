@@ -182,8 +182,7 @@ class RecipeRunner:
             "callbacks": fit_callbacks,
             "verbose": _verbosity(args.verbose),
         }
-        stages = planned_stages(model)
-        if not stages:
+        if not planned_stages(model):
             model.fit(
                 dataset,
                 epochs=args.epochs,
@@ -193,29 +192,29 @@ class RecipeRunner:
             return
         # The model knows its stage and the steps done in it: no
         # initial_epoch. fit_stages calls fit() once per stage, and each
-        # fit() iterates its data anew (after reading ahead of the last
-        # one): each new iteration starts at the epoch the model reached.
+        # fit() iterates its data anew (after reading ahead in the last
+        # one): each iteration starts at the epoch after the last one done.
+        import keras
         import tensorflow as tf
 
-        def batches():
-            reached = _reached_epoch(model, stages, steps_per_epoch)
-            return self.kind.dataset(args, state, reached).as_numpy_iterator()
+        next_epoch = [initial_epoch]
 
+        def count(epoch, logs=None):
+            next_epoch[0] = epoch + 1
+
+        def batches():
+            dataset = self.kind.dataset(args, state, next_epoch[0])
+            return dataset.as_numpy_iterator()
+
+        options["callbacks"] = [
+            *fit_callbacks, keras.callbacks.LambdaCallback(on_epoch_end=count)
+        ]
         model.fit_stages(
             tf.data.Dataset.from_generator(
                 batches, output_signature=dataset.element_spec
             ),
             **options,
         )
-
-
-def _reached_epoch(model, stages, steps_per_epoch):
-    """The epochs a staged model has done (`fit_stages`' numbering)."""
-    import keras
-
-    done = sum(stage.steps for stage in stages[: model.stage])
-    done += int(keras.ops.convert_to_numpy(model.stage_step))
-    return done // steps_per_epoch
 
 
 def planned_stages(model):

@@ -1,6 +1,6 @@
 """The recipe runner trains a staged model with `fit_stages` and resumes it.
 
-The model is `staged_recipe_model.WarmupDCGAN`: 7 steps of D alone
+The model is `staged_recipe_model.WarmupGAN`: 7 steps of D alone
 ("warmup"), then 14 of the game ("game"). At 256 digits a batch an epoch
 is 7 steps, so the stages, not `--epochs`, make the run 3 epochs long.
 """
@@ -19,14 +19,14 @@ from tests.recipes import staged_recipe_model
 
 RECIPE = RecipeRunner(
     __name__,
-    "warmup_dcgan",
-    "A DCGAN whose discriminator trains alone first.",
+    "warmup_gan",
+    "A GAN whose discriminator trains alone first.",
     LatentKind(),
     {"*": {"epochs": 1, "batch_size": 256, "latent_dim": 8}},
     staged_recipe_model.build_model,
 )
 ARGV = [
-    "--dataset", "digits", "--image-shape", "16,16,1", "--no-export",
+    "--dataset", "digits", "--image-shape", "8,8,1", "--no-export",
     "--verbose", "0",
 ]
 STAGES = [{"name": "warmup", "steps": 7}, {"name": "game", "steps": 14}]
