@@ -224,7 +224,7 @@ def _evaluate_translator(artifact, dataset, data_dir, batch_size, **unused):
 
     from keras_gans import data
     from keras_gans.metrics.translation_evaluation import paired_scores
-    from keras_gans.metrics.translation_evaluation import to_model_range
+    from keras_gans.metrics.image_checks import to_model_range
 
     _require_dataset(
         dataset, "translator", "a paired translation dataset, e.g. "
@@ -271,8 +271,7 @@ def _evaluate_translator(artifact, dataset, data_dir, batch_size, **unused):
 
     scores = paired_scores(translate, test.a, test.b, mean_target)
     return {
-        **{k: round(v, 4) if isinstance(v, float) else v
-           for k, v in scores.items()},
+        **_rounded(scores),
         "dataset": dataset,
         "split": "test",
         "direction": direction,
@@ -302,13 +301,19 @@ def _evaluate_upscaler(artifact, dataset, data_dir, **unused):
     hr_images = [_read_hr(path, channels) for path in paths]
     scores = upscaling_scores(artifact, hr_images, scale)
     return {
-        **{k: round(v, 4) if isinstance(v, float) else v
-           for k, v in scores.items()},
+        **_rounded(scores),
         "scale": int(scale),
         "dataset": dataset or os.path.basename(os.path.normpath(folder)),
         "data_dir": os.fspath(folder),
         "images": [os.path.relpath(path, folder) for path in paths],
         "backend": keras.backend.backend(),
+    }
+
+
+def _rounded(scores):
+    return {
+        key: round(value, 4) if isinstance(value, float) else value
+        for key, value in scores.items()
     }
 
 
