@@ -34,10 +34,6 @@ from keras_gans.utils.validation import format_received
 
 INCEPTION_SCORE_SPLITS = 10
 
-# A free-size translator is tried on a zero image this many pixels high
-# and wide (rounded up to its size multiple) to tell an upscaler.
-PROBE_SIDE = 16
-
 
 def evaluate(
     artifact,
@@ -150,38 +146,13 @@ def evaluate(
 
 
 def _artifact_and_kind(path):
-    """`(artifact, kind)`: the loaded artifact and what it is measured as.
-
-    A free-size image-to-image network whose output is an integer
-    multiple of its input size is an upscaler even when nothing says so
-    (a plain `.keras` network has no model card).
-    """
+    """`(artifact, kind)`: the loaded artifact and what it is measured as
+    (`load_artifact` tells an upscaler from a translator by its output
+    size, probing a free-size network)."""
     from keras_gans.export import load_artifact
 
     artifact = load_artifact(path)
-    if artifact.kind == "translator" and _upscale_factor(artifact):
-        return artifact, "upscaler"
     return artifact, artifact.kind
-
-
-def _upscale_factor(artifact):
-    """The upscaling factor of an image network, or `None`: from its
-    shapes, or for a free size from its output on a probe image."""
-    from keras_gans.export.artifact_kinds import upscale_factor
-
-    shape = artifact.input_shape
-    if shape[0] is not None and shape[1] is not None:
-        return upscale_factor(shape, artifact.output_shape)
-    multiple = artifact.size_multiple
-    side = multiple * -(-PROBE_SIDE // multiple)
-    probe = np.zeros((1, side, side, shape[2]), "float32")
-    try:
-        output = artifact(probe)
-    except Exception:  # noqa: BLE001 (any failure: not an upscaler to us)
-        # A network that cannot run at the probe size (deep strides,
-        # a backend's shape error) is left a translator.
-        return None
-    return upscale_factor((side, side, shape[2]), output.shape[1:])
 
 
 def _evaluate_generator(
@@ -284,6 +255,7 @@ def _evaluate_upscaler(artifact, dataset, data_dir, **unused):
     import keras
 
     from keras_gans.data.folder import list_images
+    from keras_gans.export.artifact_kinds import upscale_factor
     from keras_gans.metrics.super_resolution import upscaling_scores
 
     folder = data_dir
@@ -295,7 +267,9 @@ def _evaluate_upscaler(artifact, dataset, data_dir, **unused):
             "pass it as `data_dir` (`--data-dir`). "
             + format_received(data_dir=data_dir, dataset=dataset)
         )
-    scale = artifact.scale or _upscale_factor(artifact)
+    scale = artifact.scale or upscale_factor(
+        artifact.input_shape, artifact.output_shape
+    )
     channels = artifact.input_shape[2]
     paths = list_images(folder)
     hr_images = [_read_hr(path, channels) for path in paths]
