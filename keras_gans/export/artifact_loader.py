@@ -150,10 +150,11 @@ def _make_spec(path, inputs, output_shape, card, constants, kind, size_multiple=
         size_multiple = (card or {}).get("size_multiple") or 1
     if found == artifact_kinds.UPSCALER:
         constants = dict(constants)
-        constants.setdefault(
-            model_card.SCALE_COLLECTION,
-            (card or {}).get("scale")
-            or artifact_kinds.upscale_factor(inputs[0][2], output_shape),
+        # A fixed-size network shows its scale in its shapes.
+        constants[model_card.SCALE_COLLECTION] = (
+            constants.get(model_card.SCALE_COLLECTION)
+            or (card or {}).get("scale")
+            or artifact_kinds.upscale_factor(inputs[0][2], output_shape)
         )
     return ArtifactSpec(
         found,

@@ -121,6 +121,12 @@ def test_loaders_check_the_kind(exported, tmp_path):
     with pytest.raises(ValueError, match="must be an upscaler"):
         export_upscaler(same_size, str(tmp_path / "refused"))
     assert not os.path.exists(tmp_path / "refused" / "saved_model")
+    fixed = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.UpSampling2D(3)]
+    )
+    fixed.save(str(tmp_path / "fixed.keras"))
+    fixed_artifact = load_upscaler_artifact(str(tmp_path / "fixed.keras"))
+    assert (fixed_artifact.scale, fixed_artifact.output_shape) == (3, (24, 24, 3))
     path = str(tmp_path / "same_size.keras")
     same_size.save(path)
     with pytest.raises(ValueError, match="image-to-image translator.*not a "
