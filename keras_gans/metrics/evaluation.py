@@ -255,7 +255,6 @@ def _evaluate_upscaler(artifact, dataset, data_dir, **unused):
     import keras
 
     from keras_gans.data.folder import list_images
-    from keras_gans.export.artifact_kinds import upscale_factor
     from keras_gans.metrics.super_resolution import upscaling_scores
 
     folder = data_dir
@@ -267,9 +266,7 @@ def _evaluate_upscaler(artifact, dataset, data_dir, **unused):
             "pass it as `data_dir` (`--data-dir`). "
             + format_received(data_dir=data_dir, dataset=dataset)
         )
-    scale = artifact.scale or upscale_factor(
-        artifact.input_shape, artifact.output_shape
-    )
+    scale = artifact.scale
     channels = artifact.input_shape[2]
     paths = list_images(folder)
     hr_images = [_read_hr(path, channels) for path in paths]
