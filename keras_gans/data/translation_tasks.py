@@ -173,7 +173,7 @@ def read_task(source, data_dir=None, split="train", size=None, channels=None):
 
 def _digit_images(source, data_dir, size):
     if source.startswith("digits"):
-        arrays = digits.read_digits(size + (1,), with_labels=True)
+        arrays = digits.read(size + (1,), with_labels=True)
         return arrays.images, arrays.labels
     data_dir = checks.check_data_dir(data_dir, source)
     try:

@@ -164,7 +164,7 @@ def test_info_and_num_classes():
 
 
 def test_available_lists_builtin_sources():
-    assert data.available() == ["digits", "folder", "mnist-idx"]
+    assert data.available() == ["digits", "folder", "mnist-5k", "mnist-idx"]
 
 
 def test_dataset_trains_a_keras_model_on_this_backend():
