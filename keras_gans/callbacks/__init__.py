@@ -1,6 +1,6 @@
 """Training callbacks: panels of samples or translations (`PanelGrid` and
 its presets), resumable checkpoints, a NaN guard, FID and KID, translation
-scores."""
+scores, and the curves of every logged value."""
 
 from keras_gans.callbacks.fid import FID
 from keras_gans.callbacks.generative_metric import GenerativeMetric
@@ -9,6 +9,7 @@ from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.panel_grid import PanelGrid
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.training_checkpoint import TrainingCheckpoint
+from keras_gans.callbacks.training_curves import TrainingCurves
 from keras_gans.callbacks.translation_grid import TranslationGrid
 from keras_gans.callbacks.translation_metrics import TranslationMetrics
 
@@ -20,6 +21,7 @@ __all__ = [
     "PanelGrid",
     "SampleGrid",
     "TrainingCheckpoint",
+    "TrainingCurves",
     "TranslationGrid",
     "TranslationMetrics",
 ]

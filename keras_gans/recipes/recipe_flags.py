@@ -1,8 +1,8 @@
 """The command-line flags of the recipes, built by composition.
 
 `build_parser` holds the flags every recipe shares (data, run length,
-paths, backend, resume, export, strategy, precision); a recipe kind adds
-its own group (`add_latent_flags`; the translation flags live with
+paths, backend, resume, export, logging, strategy, precision); a recipe
+kind adds its own group (`add_latent_flags`; the translation flags live with
 `TranslationKind`), and a recipe family or recipe adds the rest
 (`add_optimizer_flags`, a recipe's `add_flags`). A flag a kind does not
 use is never added, so `--help` lists only what the recipe reads.
@@ -57,7 +57,8 @@ def build_parser(
     parser.add_argument(
         "--run-dir",
         default=None,
-        help=f"checkpoints and sample grids (default runs/{recipe}_<dataset>)",
+        help="checkpoints, sample grids and training curves (default "
+        f"runs/{recipe}_<dataset>)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -82,6 +83,12 @@ def build_parser(
     )
     parser.add_argument(
         "--verbose", type=int, default=None, help="Keras fit verbosity"
+    )
+    parser.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also log the losses and scores of each epoch for TensorBoard, "
+        "in <run-dir>/tensorboard (the curves PNG is always written)",
     )
     parser.add_argument(
         "--strategy",

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -22,9 +23,13 @@ class RecipeRunner:
     `--backend`; fills unset flags from the per-dataset defaults; sets up
     `--strategy`, `--dtype-policy` and `--seed`; builds the model, or with
     `--resume` restores the last checkpoint of `--run-dir`; trains with a
-    checkpoint per epoch, the kind's grids and scores and a `NaNGuard`;
-    saves `final.keras`; exports (unless `--no-export`); and writes
-    `summary.json` and a `SUMMARY {json}` line.
+    checkpoint per epoch, the kind's grids and scores, a `NaNGuard`, the
+    `TrainingCurves` of every logged loss and score (`run_dir/curves.png`
+    and `curves.json`, continued by a resumed run) and, with
+    `--tensorboard`, TensorBoard logs in `run_dir/tensorboard`; saves
+    `final.keras`; exports (unless `--no-export`; the curves PNG goes next
+    to the exported `samples.png`); and writes `summary.json` and a
+    `SUMMARY {json}` line.
 
     A model with a staged plan (stages with step counts, see
     `keras_gans.Stage`) is trained with `fit_stages`: its stages set the
@@ -133,8 +138,13 @@ class RecipeRunner:
             steps = self.kind.steps_per_epoch(args, state)
             args.epochs = sum(stage.steps for stage in stages) // steps
         guard = callbacks.NaNGuard()
+        # After the kind's scorers, which add their scores to the epoch
+        # logs: the curves and TensorBoard see them.
         fit_callbacks = [
-            *self.kind.callbacks(args, state, model), guard, checkpoint
+            *self.kind.callbacks(args, state, model),
+            guard,
+            checkpoint,
+            *_logging_callbacks(args),
         ]
         start = time.perf_counter()
         if initial_epoch < args.epochs:
@@ -156,6 +166,7 @@ class RecipeRunner:
         )
         if not args.no_export:
             summary.update(self.kind.export(args, state, model, summary))
+            _copy_curves(args)
         _write_summary(summary, args.run_dir)
         print("SUMMARY " + json.dumps(summary))
         return summary
@@ -312,6 +323,37 @@ def _diverged(summary, args, guard):
         f"{os.path.join(args.run_dir, 'checkpoints')}."
     )
     return summary
+
+
+def _logging_callbacks(args):
+    """`TrainingCurves` in the run folder, and TensorBoard's callback with
+    `--tensorboard`."""
+    import keras
+
+    from keras_gans import callbacks
+
+    logging = [callbacks.TrainingCurves(_curves_path(args.run_dir))]
+    if args.tensorboard:
+        # No graph: the train step of a GAN traced as one graph is of
+        # little use to read, and only the TensorFlow backend has one.
+        logging.append(
+            keras.callbacks.TensorBoard(
+                log_dir=os.path.join(args.run_dir, "tensorboard"),
+                write_graph=False,
+            )
+        )
+    return logging
+
+
+def _curves_path(run_dir):
+    return os.path.join(run_dir, "curves.png")
+
+
+def _copy_curves(args):
+    """Copies the run's curves PNG next to the export's `samples.png`."""
+    curves = _curves_path(args.run_dir)
+    if os.path.isfile(curves):  # a run that trained at least one epoch
+        shutil.copyfile(curves, os.path.join(args.out, "curves.png"))
 
 
 def _write_summary(summary, run_dir):

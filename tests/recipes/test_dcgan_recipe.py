@@ -1,5 +1,6 @@
 """The DCGAN recipe end to end: train, checkpoint, resume, export."""
 
+import glob
 import json
 import os
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+from PIL import Image
 
 from keras_gans.recipes import dcgan
 from tests.conftest import REPO
@@ -20,6 +22,12 @@ FAST = ["--dataset", "digits", "--image-shape", "16,16,1", "--latent-dim", "16"]
 def _summary(run_dir):
     with open(os.path.join(run_dir, "summary.json")) as f:
         return json.load(f)
+
+
+def _curves(run_dir):
+    """The epoch records of the run's training curves (`curves.json`)."""
+    with open(os.path.join(run_dir, "curves.json")) as f:
+        return json.load(f)["epochs"]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +43,7 @@ def trained(tmp_path_factory):
         "--run-dir", run_dir,
         "--out", out,
         "--backend", keras.backend.backend(),
+        "--tensorboard",
     ]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=600, cwd=str(root)
@@ -59,6 +68,20 @@ def test_script_trains_and_exports_a_verified_generator(trained):
         assert os.path.exists(os.path.join(out, name)), name
     assert os.path.exists(os.path.join(run_dir, "samples", "epoch_0001.png"))
     assert "d_loss" in stdout and "g_loss" in stdout
+    # The curves of the logged losses: in the run folder, and exported.
+    records = _curves(run_dir)
+    assert [r["epoch"] for r in records] == [1]
+    assert {"d_loss", "g_loss"} <= set(records[0])
+    for folder in (run_dir, out):
+        with Image.open(os.path.join(folder, "curves.png")) as image:
+            assert image.format == "PNG" and min(image.size) >= 240
+    # --tensorboard: an event file with the epoch scalars.
+    events = glob.glob(
+        os.path.join(run_dir, "tensorboard", "train", "events.out.tfevents.*")
+    )
+    assert events
+    with open(events[0], "rb") as f:
+        assert b"epoch_d_loss" in f.read()
 
 
 def test_resume_continues_from_the_last_checkpoint(trained):
@@ -68,6 +91,8 @@ def test_resume_continues_from_the_last_checkpoint(trained):
     summary = _summary(run_dir)
     assert summary["resumed_from_epoch"] == 1
     assert summary["generator_steps"] == 2 * STEPS_PER_EPOCH
+    # The curves go on from the first run's epoch.
+    assert [r["epoch"] for r in _curves(run_dir)] == [1, 2]
     restored = keras.saving.load_model(os.path.join(run_dir, "final.keras"))
     generated = restored.generate(4, seed=0)
     assert generated.shape == (4, 16, 16, 1)

@@ -107,7 +107,7 @@ def check_summary(recipe, run_dir, out, summary, model):
     assert summary["dataset"] == dataset
     assert summary["resumed_from_epoch"] == 0
     assert summary["generator_steps"] == _steps_per_epoch(recipe)
-    for path in ("final.keras", "samples/epoch_0001.png",
+    for path in ("final.keras", "samples/epoch_0001.png", "curves.png",
                  "checkpoints/epoch_0001.keras"):
         assert os.path.exists(os.path.join(run_dir, path)), path
     if recipe not in EXPORTED:  # --no-export
@@ -131,7 +131,9 @@ def check_summary(recipe, run_dir, out, summary, model):
 
 def check_export(recipe, out, summary, model):
     directions = RECIPES[recipe][2]
-    assert sorted(os.listdir(out)) == sorted(directions + ("samples.png",))
+    assert sorted(os.listdir(out)) == sorted(
+        directions + ("samples.png", "curves.png")
+    )
     assert set(summary["export_errors"]) == set(directions)
     test = _arrays(RECIPES[recipe][1], "test")
     sources = {"a_to_b": test.a[:8], "b_to_a": test.b[:8]}
