@@ -210,7 +210,11 @@ def load_arrays(
     completely into memory (prepared data only: no download).
 
     Args:
-        name, data_dir, image_shape, with_labels, split: as in `load()`.
+        name: as in `load()`.
+        data_dir: as in `load()`.
+        image_shape: as in `load()`.
+        with_labels: as in `load()`.
+        split: as in `load()`.
 
     Returns:
         uint8 array `(N,) + image_shape` with values in [0, 255], or
@@ -249,7 +253,10 @@ def info(name, data_dir=None, image_shape=None, split="train"):
     """Describes a dataset without decoding its images.
 
     Args:
-        name, data_dir, image_shape, split: as in `load()`.
+        name: as in `load()`.
+        data_dir: as in `load()`.
+        image_shape: as in `load()`.
+        split: as in `load()`.
 
     Returns:
         A `keras_gans.data.DatasetInfo` (image shape, example count, class

@@ -132,10 +132,8 @@ class SubPixelConv2DTranspose(keras.layers.Conv2DTranspose):
     `keras.layers.Conv2DTranspose`; with JAX on CPU and "same" padding the
     convolution runs as `sub_pixel_conv_transpose` (stride-1 convolutions
     per output phase), about 10x faster to train there. The DCGAN-family
-    generators use it for their upsampling.
-
-    Args:
-        **kwargs: those of `keras.layers.Conv2DTranspose`.
+    generators use it for their upsampling. It takes the arguments of
+    `keras.layers.Conv2DTranspose` (it has no `__init__` of its own).
 
     Example:
 

@@ -44,8 +44,12 @@ class CGAN(AdversarialModel):
             `2 ** len(g_filters)`.
         num_classes: number of label classes (>= 2).
         latent_dim: latent size.
-        g_filters, d_filters, upsampling, kernel_size: DCGAN architecture
-            (defaults: the DCGAN preset of the image size, e.g. `mnist_28`).
+        g_filters: generator widths, one stride-2 upsampling per entry
+            (default for this and the next three: the DCGAN preset of the
+            image size, e.g. `mnist_28`).
+        d_filters: discriminator widths, one stride-2 convolution each.
+        upsampling: `"transpose"` or `"upsample_conv"`.
+        kernel_size: convolution kernel size.
         label_encoding: `"embedding"` (learned codes of `embedding_dim`)
             or `"one_hot"`; used by G and by D's label channels.
         embedding_dim: width of learned label codes.

@@ -30,8 +30,10 @@ class DiscoGAN(CycleGAN):
         image_shape: `(H, W, C)` of domain A; H and W divisible by
             `2**depth` of the encoder-decoder.
         b_channels: channels of domain B (default: those of A).
-        generator_ab, generator_ba, discriminator_a, discriminator_b:
-            optional custom networks (see `CycleGAN`).
+        generator_ab: optional custom network A -> B (see `CycleGAN`).
+        generator_ba: optional custom network B -> A.
+        discriminator_a: optional custom discriminator of domain A.
+        discriminator_b: optional custom discriminator of domain B.
         filters: base width of the default networks.
         depth: down-sampling blocks of the default generators (default:
             4, or fewer when the image is too small).
