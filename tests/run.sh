@@ -5,6 +5,9 @@
 #   bash tests/run.sh jax               # one backend
 #   SKIP_INSTALL=1 bash tests/run.sh    # reuse the installed environment
 #
+# Before the test sessions it builds the docs site (mkdocs.yml, docs/) with
+# warnings as errors; a failed build fails the run.
+#
 # torch is pinned to the CPU build: an unpinned torch downloads several GB
 # of CUDA packages.
 set -euo pipefail
@@ -12,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${SKIP_INSTALL:-}" ]; then
   python -m pip install --quiet --disable-pip-version-check \
-    -e ".[test,jax]" "torch==2.13.0"
+    -e ".[test,jax,docs]" "torch==2.13.0"
 fi
 
 backends=("$@")
@@ -45,6 +48,21 @@ jax_env=(
 status=0
 summary=()
 run_start=${SECONDS}
+
+# The docs: `--strict` makes every warning an error (a broken link or
+# anchor, a page missing from the nav, a docstring mkdocstrings cannot
+# parse). griffe reads the source without importing it, so this needs no
+# backend and takes seconds. A failure fails the run after the tests.
+echo "=== mkdocs build --strict"
+rc=0
+start=${SECONDS}
+# (The variable silences Material's end-of-life banner, not warnings.)
+NO_MKDOCS_2_WARNING=1 python -m mkdocs build --strict || rc=$?
+[ "${rc}" -eq 0 ] || status=1
+elapsed=$((SECONDS - start))
+summary+=("$(printf '%-10s %3dm%02ds  mkdocs exit %d' docs \
+  $((elapsed / 60)) $((elapsed % 60)) "${rc}")")
+
 for backend in "${backends[@]}"; do
   echo "=== KERAS_BACKEND=${backend}"
   rc=0
