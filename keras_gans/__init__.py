@@ -1,5 +1,11 @@
 """keras-gans: a Keras 3 model zoo of generative adversarial networks."""
 
+from keras_gans.utils import quiet_tensorflow as _quiet_tensorflow
+
+# Before anything here imports TensorFlow: the `keras-gans` command asks
+# for its start-up lines to be hidden (see keras_gans_cli).
+_quiet_tensorflow.install()
+
 from keras_gans import layers
 from keras_gans import losses
 from keras_gans import regularizers

@@ -2,7 +2,9 @@
 and `eval`.
 
 ```
-keras-gans [--backend {tensorflow,jax,torch}] COMMAND ...
+keras-gans [--backend {tensorflow,jax,torch}] [--verbose] COMMAND ...
+keras-gans train --help                  (the variants)
+keras-gans train VARIANT --help          (the recipe's flags and defaults)
 keras-gans train VARIANT [recipe flags]
 keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
 keras-gans translate ARTIFACT IMAGE [IMAGE ...] -o OUT_DIR_OR_PNG
@@ -11,6 +13,10 @@ keras-gans eval ARTIFACT --dataset NAME [--data-dir DIR]
                 [--extractor NAME|PATH] [--n N]        (generator, translator)
 keras-gans eval ARTIFACT --data-dir HR_FOLDER            (upscaler)
 ```
+
+The console script starts in `keras_gans_cli`, which quiets TensorFlow's
+start-up logging before this package (and so Keras and TensorFlow) is
+imported, unless `--verbose` is given; see there.
 
 Keras reads `KERAS_BACKEND` once, when it is first imported, and this
 module is imported through the `keras_gans` package, which imports Keras.
@@ -22,6 +28,8 @@ imported inside the command functions.
 
 import argparse
 import contextlib
+import copy
+import functools
 import json
 import os
 import subprocess
@@ -37,27 +45,30 @@ EXIT_USAGE = 2
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans",
-        description="Train, sample and export keras-gans models.",
+        description="Train, sample, translate, export and evaluate "
+        "keras-gans models.",
+        epilog="`keras-gans COMMAND --help` shows a command's flags; "
+        "`keras-gans train --help` lists the variants and `keras-gans "
+        "train VARIANT --help` a recipe's flags and defaults.",
+        # The console script reads `--verbose` before this parser exists
+        # (keras_gans_cli.global_options): an abbreviation would escape it.
+        allow_abbrev=False,
     )
     parser.add_argument(
         "--backend",
         choices=BACKENDS,
         help="Keras backend to run on (sets KERAS_BACKEND).",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    train = commands.add_parser(
-        "train",
-        help="run a training recipe",
-        description="Runs keras_gans.recipes.VARIANT with the given flags.",
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's start-up and C++ log lines (hidden by "
+        "default; give it before the command)",
     )
-    train.add_argument("variant", help="recipe name, e.g. dcgan")
-    train.add_argument(
-        "recipe_args",
-        nargs=argparse.REMAINDER,
-        help="flags passed to the recipe (see `keras-gans train VARIANT -h`)",
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands"
     )
-    train.set_defaults(handler=_train)
+    _add_train_parser(commands)
 
     sample = commands.add_parser(
         "sample",
@@ -131,6 +142,48 @@ def _build_parser():
     export.set_defaults(handler=_export)
     _add_eval_parser(commands)
     return parser
+
+
+def _add_train_parser(commands):
+    train = commands.add_parser(
+        "train",
+        help="train a variant with its recipe (`train --help` lists them)",
+        description="Runs the recipe of VARIANT (keras_gans.recipes.VARIANT) "
+        "with the given flags: training, sample grids, checkpoints and the "
+        "export. `keras-gans train VARIANT --help` shows the recipe's flags "
+        "and defaults.",
+        # The variants are listed only when help is asked for: finding
+        # their descriptions imports every recipe.
+        add_help=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train.add_argument(
+        "-h", "--help", action=_VariantsHelp, help="list the variants"
+    )
+    train.add_argument("variant", help="recipe name, e.g. dcgan")
+    train.add_argument(
+        "recipe_args",
+        nargs=argparse.REMAINDER,
+        help="flags passed to the recipe (see `keras-gans train VARIANT -h`)",
+    )
+    train.set_defaults(handler=_train)
+
+
+class _VariantsHelp(argparse.Action):
+    """`keras-gans train --help`: the usage, then the installed variants,
+    each with the first clause of its recipe's description."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, help=None):
+        super().__init__(
+            option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.epilog = "variants:\n" + "\n".join(
+            f"  {name:<10} {summary}" for name, summary in _variant_summaries()
+        )
+        parser.print_help()
+        parser.exit()
 
 
 def _add_translate_parser(commands):
@@ -227,6 +280,10 @@ def _add_eval_parser(commands):
 def main(argv=None):
     """Runs the `keras-gans` command line.
 
+    The `keras-gans` console script is `keras_gans_cli.main`, which hides
+    TensorFlow's start-up logging before calling this (unless `--verbose`);
+    called from Python, this leaves the logging as it is.
+
     Args:
         argv: argument list without the program name; `None` reads
             `sys.argv[1:]`.
@@ -244,10 +301,9 @@ def main(argv=None):
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # argparse exits on -h and on usage errors
-        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    args, code = _parse(parser, argv)
+    if args is None:
+        return code
     if args.backend is not None and not _select_backend(args.backend):
         return _relaunch(argv, args.backend)
     if args.command is None:
@@ -258,6 +314,15 @@ def main(argv=None):
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _parse(parser, argv):
+    """`(args, None)`, or `(None, exit code)` where `parser` stops on
+    `argv` after printing help (0) or a usage error (2)."""
+    try:
+        return parser.parse_args(argv), None
+    except SystemExit as stop:  # argparse exits on -h and on usage errors
+        return None, stop.code if isinstance(stop.code, int) else EXIT_USAGE
 
 
 def _select_backend(backend):
@@ -294,32 +359,141 @@ def known_variants():
     )
 
 
-def _train(args):
+def _variant_summaries():
+    """`(name, summary)` of every variant: the first clause of its recipe's
+    description, each parenthesis cut to its citation."""
     import importlib
 
-    variant = args.variant.lower().replace("-", "_")
-    module_name = f"keras_gans.recipes.{variant}"
+    return [
+        (
+            name,
+            _first_clause(
+                importlib.import_module(
+                    f"keras_gans.recipes.{name}"
+                ).RECIPE.description
+            ),
+        )
+        for name in known_variants()
+    ]
+
+
+def _first_clause(description):
+    """`Trains CycleGAN (Zhu et al. 2017: ResNet generators, ...) on two
+    unpaired domains, scores ...` gives `Trains CycleGAN (Zhu et al. 2017)
+    on two unpaired domains`."""
+    clause, depth, in_details = "", 0, False
+    for char in description:
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and char in ".:;,":
+            break
+        if depth == 0:
+            in_details = False
+        elif depth == 1 and char == ":":
+            # A parenthesis' details follow its citation after a colon.
+            in_details = True
+        if not in_details:
+            clause += char
+        if depth == 0 and clause.endswith(" and "):
+            return clause[: -len(" and ")]
+    return clause
+
+
+def _train(args):
+    recipe = _import_recipe(args.variant)
+    if recipe is None:
+        return EXIT_USAGE
+    # The recipe's parser under this command's name: help (flags with
+    # their defaults) and usage errors read `keras-gans train VARIANT`.
+    parsed, code = _parse(
+        _recipe_parser(recipe.RECIPE, args.variant), args.recipe_args
+    )
+    if parsed is None:
+        return code
+    result = recipe.main(list(args.recipe_args))
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _import_recipe(variant):
+    """The recipe module of `variant`, or `None` after printing the known
+    variants."""
+    import importlib
+
+    name = variant.lower().replace("-", "_")
+    module_name = f"keras_gans.recipes.{name}"
     try:
         from keras_gans.recipes import SHARED_MODULES
 
-        if variant in SHARED_MODULES:
+        if name in SHARED_MODULES:
             raise ModuleNotFoundError(name=module_name)
-        recipe = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         # Only a missing recipe is an unknown variant; a recipe that fails
         # to import one of its own dependencies is a real error.
         if error.name not in (module_name, "keras_gans.recipes"):
             raise
-        known = known_variants()
-        print(
-            f"keras-gans train: unknown variant {args.variant!r}. Known "
-            f"variants: {', '.join(known) if known else '(none installed)'}. "
-            f"Received: variant={args.variant!r}",
-            file=sys.stderr,
+    known = known_variants()
+    print(
+        f"keras-gans train: unknown variant {variant!r}. Known "
+        f"variants: {', '.join(known) if known else '(none installed)'}. "
+        f"Received: variant={variant!r}",
+        file=sys.stderr,
+    )
+    return None
+
+
+def _recipe_parser(recipe, variant):
+    """`recipe.build_parser()` named `keras-gans train VARIANT`, its help
+    showing each flag's default, per dataset where the recipe sets it."""
+    parser = recipe.build_parser()
+    parser.prog = f"keras-gans train {variant}"
+    parser.formatter_class = functools.partial(
+        _RecipeHelpFormatter, dataset_defaults=recipe.dataset_defaults
+    )
+    return parser
+
+
+class _RecipeHelpFormatter(argparse.HelpFormatter):
+    """Appends each flag's default to its help: its parser default, or for
+    a flag left unset (`None`) the value of each dataset's defaults
+    (`"*"`: any other dataset)."""
+
+    def __init__(self, prog, dataset_defaults, **kwargs):
+        super().__init__(prog, **kwargs)
+        self._dataset_defaults = dataset_defaults
+
+    def _format_action(self, action):
+        default = _default_text(
+            action.default, action.dest, self._dataset_defaults
         )
-        return EXIT_USAGE
-    result = recipe.main(list(args.recipe_args))
-    return result if isinstance(result, int) else EXIT_OK
+        text = action.help or ""
+        if action.option_strings and default is not None and "%(" not in text:
+            action = copy.copy(action)
+            # argparse %-formats help strings.
+            default = default.replace("%", "%%")
+            action.help = f"{text} (default: {default})".lstrip()
+        return super()._format_action(action)
+
+
+def _default_text(default, dest, dataset_defaults):
+    """`0`, `0.999`, `20; digits: 50, mnist-idx: 16`, or `None` when there
+    is no default to show."""
+    if default is argparse.SUPPRESS or default is False:
+        return None
+    if default is not None:
+        return str(default)
+    values = {
+        dataset: defaults[dest]
+        for dataset, defaults in dataset_defaults.items()
+        if dest in defaults
+    }
+    fallback = values.pop("*", None)
+    exceptions = ", ".join(
+        f"{dataset}: {value}"
+        for dataset, value in values.items()
+        if fallback is None or value != fallback
+    )
+    parts = [str(fallback)] if fallback is not None else []
+    return "; ".join(parts + ([exceptions] if exceptions else [])) or None
 
 
 def _sample(args):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sys
 import types
 
@@ -13,6 +14,7 @@ from PIL import Image
 import keras_gans
 from keras_gans.cli import main
 from keras_gans.export import load_generator_artifact
+from keras_gans.recipes import dcgan
 from keras_gans.utils.images import make_grid
 from keras_gans.utils.images import to_uint8
 
@@ -224,12 +226,18 @@ def test_train_unknown_variant_lists_known(capsys):
     assert "Known variants:" in error
 
 
+def fake_recipe(monkeypatch, name, main):
+    """A recipe module `name` with DCGAN's flags and the given `main`."""
+    recipe = types.ModuleType(f"keras_gans.recipes.{name}")
+    recipe.RECIPE = dcgan.RECIPE
+    recipe.main = main
+    monkeypatch.setitem(sys.modules, f"keras_gans.recipes.{name}", recipe)
+
+
 @pytest.mark.once  # argument parsing: backend-independent
 def test_train_dispatches_to_recipe(monkeypatch):
     calls = []
-    recipe = types.ModuleType("keras_gans.recipes.tiny_test_gan")
-    recipe.main = lambda argv: calls.append(argv) or 0
-    monkeypatch.setitem(sys.modules, "keras_gans.recipes.tiny_test_gan", recipe)
+    fake_recipe(monkeypatch, "tiny_test_gan", lambda argv: calls.append(argv))
     code = main(["train", "tiny-test-gan", "--epochs", "2", "--data-dir", "d"])
     assert code == 0
     assert calls == [["--epochs", "2", "--data-dir", "d"]]
@@ -237,10 +245,57 @@ def test_train_dispatches_to_recipe(monkeypatch):
 
 @pytest.mark.once  # argument parsing: backend-independent
 def test_train_returns_recipe_exit_code(monkeypatch):
-    recipe = types.ModuleType("keras_gans.recipes.failing_gan")
-    recipe.main = lambda argv: 3
-    monkeypatch.setitem(sys.modules, "keras_gans.recipes.failing_gan", recipe)
+    fake_recipe(monkeypatch, "failing_gan", lambda argv: 3)
     assert main(["train", "failing_gan"]) == 3
+
+
+@pytest.mark.once  # argument parsing: backend-independent
+def test_train_recipe_usage_error_names_the_command(monkeypatch, capsys):
+    calls = []
+    fake_recipe(monkeypatch, "tiny_test_gan", calls.append)
+    assert main(["train", "tiny_test_gan", "--no-such-flag"]) == 2
+    error = capsys.readouterr().err
+    assert (
+        "keras-gans train tiny_test_gan: error: unrecognized arguments: "
+        "--no-such-flag" in error
+    )
+    assert calls == []
+
+
+@pytest.mark.once  # help text: backend-independent
+def test_train_help_lists_the_variants(capsys):
+    assert main(["train", "--help"]) == 0
+    text = capsys.readouterr().out
+    for name in ("dcgan", "wgan_gp", "cgan", "pix2pix", "cyclegan"):
+        assert re.search(rf"^  {name} +Trains ", text, re.MULTILINE), name
+    # Each with the first clause of its recipe's description.
+    assert "Trains CycleGAN (Zhu et al. 2017) on two unpaired domains\n" in text
+
+
+@pytest.mark.once  # help text: backend-independent
+def test_train_variant_help_shows_flags_and_defaults(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "1000")  # one line per flag
+    assert main(["train", "dcgan", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: keras-gans train dcgan ")
+    # Defaults: the parser's, and the recipe's per dataset.
+    assert "--seed SEED (default: 0)" in text
+    assert (
+        "--ema-decay EMA_DECAY EMA of the generator weights (0 disables) "
+        "(default: 0.999)" in text
+    )
+    assert "(default: 20; digits: 50, mnist-idx: 16)" in text
+    assert "(default: 0.0002; mnist-idx: 0.0004)" in text
+    assert "--d-steps D_STEPS (default: 1)" in text  # a flag without help
+
+
+@pytest.mark.once  # argument parsing: backend-independent
+def test_verbose_is_a_global_flag(monkeypatch):
+    calls = []
+    fake_recipe(monkeypatch, "tiny_test_gan", calls.append)
+    # Before the command it is `keras-gans`'s; after it, the recipe's.
+    assert main(["--verbose", "train", "tiny_test_gan", "--verbose", "2"]) == 0
+    assert calls == [["--verbose", "2"]]
 
 
 @pytest.mark.once  # argument parsing: backend-independent

@@ -183,9 +183,7 @@ def test_cli_lists_and_explains_the_translation_recipes(capsys):
     variants = known_variants()
     assert {"pix2pix", "cyclegan", "discogan"} <= set(variants)
     assert "translation_kind" not in variants
-    with pytest.raises(SystemExit) as stop:
-        main(["train", "pix2pix", "--help"])
-    assert stop.value.code == 0
+    assert main(["train", "pix2pix", "--help"]) == 0
     text = capsys.readouterr().out
     for flag in ("--image-size", "--d-layers", "--no-identity", "--resume"):
         assert flag in text, flag
