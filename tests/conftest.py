@@ -17,6 +17,9 @@ SHARED_MNIST = os.path.join(os.path.dirname(REPO), "shared", "data", "mnist")
 # session-scoped cache directory shares it.
 DIGITS_SHAPE = (16, 16, 1)
 DIGITS_EPOCHS = 8
+# The suite's classifier trains on the images as they are: augmentation
+# (the default) costs most on JAX, and is checked on its own.
+DIGITS_AUGMENT = False
 
 
 # Tests marked `once` check code that does not depend on the Keras backend
@@ -161,6 +164,7 @@ def digits_extractor(extractor_cache):
             image_shape=DIGITS_SHAPE,
             cache_dir=extractor_cache,
             epochs=DIGITS_EPOCHS,
+            augment=DIGITS_AUGMENT,
         )
 
 

@@ -539,7 +539,7 @@ def _set_metrics(real_features, fake_features, seed):
 
 
 def _class_metrics(probabilities, extractor, seed):
-    """Inception Score and mode coverage from the class output."""
+    """Inception Score, mode coverage and recognisability (classes)."""
     from keras_gans.metrics import inception_score
 
     if probabilities is None:
@@ -553,12 +553,17 @@ def _class_metrics(probabilities, extractor, seed):
     order = np.random.default_rng(seed).permutation(len(probabilities))
     score, score_std = inception_score(probabilities[order], splits=splits)
     predicted = np.argmax(probabilities, axis=-1)
+    counts = np.bincount(predicted, minlength=extractor.num_classes)
     return {
         "inception_score": round(score, 4),
         "inception_score_std": round(score_std, 4),
-        "class_counts": np.bincount(
-            predicted, minlength=extractor.num_classes
-        ).tolist(),
+        "class_counts": counts.tolist(),
+        # Mode balance: each class's share of the samples.
+        "class_shares": np.round(counts / len(predicted), 4).tolist(),
+        # How sure the classifier is of each sample's class, on average:
+        # malformed samples that FID's mean and covariance can absorb
+        # still lower it.
+        "recognisability": round(float(np.mean(probabilities.max(axis=1))), 4),
     }
 
 

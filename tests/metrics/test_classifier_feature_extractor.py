@@ -26,6 +26,7 @@ def test_trains_accurate_classifier(digits_extractor):
     assert meta["num_held_out"] + meta["num_train"] == 1797
     assert 0.1 <= meta["num_held_out"] / 1797 <= 0.2
     assert meta["epochs"] == DIGITS_EPOCHS
+    assert meta["augment"] is False
     assert digits_extractor.name == "classifier-digits-16x16x1"
 
 
@@ -54,6 +55,7 @@ def test_second_call_loads_from_cache(
         image_shape=DIGITS_SHAPE,
         cache_dir=extractor_cache,
         epochs=DIGITS_EPOCHS,
+        augment=False,
     )
     assert again.trained is False
     assert again.path == path
@@ -239,3 +241,21 @@ def test_model_file_is_portable_across_backends(
         rtol=1e-4,
         atol=1e-4,
     )
+
+
+@pytest.mark.once  # keras preprocessing layers: the same ops on every backend
+def test_augmentation_moves_digits_and_fills_the_background(digits_images):
+    from keras_gans.metrics.classifier_feature_extractor import (
+        build_augmentation,
+    )
+
+    images = digits_images[:32]
+    augment = build_augmentation(seed=0)
+    moved = np.asarray(keras.ops.convert_to_numpy(augment(images, training=True)))
+    same = np.asarray(keras.ops.convert_to_numpy(augment(images, training=False)))
+    np.testing.assert_allclose(same, images, atol=1e-6)
+    # Most digits move, and what comes into view is background (-1).
+    changed = np.mean(np.abs(moved - images) > 1e-3, axis=(1, 2, 3)) > 0.01
+    assert changed.mean() > 0.8
+    assert moved.min() >= -1.0 - 1e-5 and np.isclose(moved.min(), -1.0)
+    assert abs(moved.mean() - images.mean()) < 0.1

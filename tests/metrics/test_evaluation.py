@@ -44,7 +44,10 @@ def test_evaluate_noise_generator(
     assert 0.0 <= result["fid_real_vs_real"] < 0.1 * result["fid"]
     # Noise is far from the digits' manifold in every measure.
     assert result["kid"] > 10 * result["kid_std"] / 10**0.5 > 0
-    assert result["precision"] < 0.1
+    # (Real digits score > 0.7; k-NN precision in the 128-d features of
+    # the suite's 8-epoch classifier lets some noise near the manifold.)
+    assert result["precision"] < 0.4
+    assert result["recognisability"] < 0.8
     # Same seed, same latents, same number.
     again = evaluation.evaluate(
         noise_generator_path, "digits", n=300, extractor=digits_extractor.path
@@ -81,6 +84,11 @@ def test_evaluate_images_real_digits_score_near_floor(
     counts = np.array(result["class_counts"])
     assert counts.sum() == len(digits_images[::2]) and len(counts) == 10
     assert counts.min() > 0.5 * counts.mean()
+    np.testing.assert_allclose(
+        result["class_shares"], counts / counts.sum(), atol=1e-4
+    )
+    # Real digits are recognised with confidence.
+    assert result["recognisability"] > 0.8
     # These images are half of the reference set itself: shared points
     # raise the cross term, so the unbiased KID comes out at or below 0.
     assert result["kid"] < 3 * result["kid_std"]
