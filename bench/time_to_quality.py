@@ -72,9 +72,13 @@ def measure(args):
 
     recipe = recipe_args(args.dataset, args.data_dir, args.epochs)
     keras.utils.set_random_seed(recipe.seed)
-    extractor = ClassifierFeatureExtractor.for_dataset(
-        recipe.dataset, data_dir=recipe.data_dir, image_shape=recipe.image_shape
-    )
+    if args.extractor:
+        extractor = ClassifierFeatureExtractor.load(args.extractor)
+    else:
+        extractor = ClassifierFeatureExtractor.for_dataset(
+            recipe.dataset, data_dir=recipe.data_dir,
+            image_shape=recipe.image_shape,
+        )
     real = data.load_arrays(
         recipe.dataset, data_dir=recipe.data_dir, image_shape=recipe.image_shape
     )
@@ -147,6 +151,12 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--every", type=int, default=1)
     parser.add_argument("--json", default=None, help="also write the result")
+    parser.add_argument(
+        "--extractor",
+        default=None,
+        help="a saved ClassifierFeatureExtractor .keras file (default: the "
+        "dataset's, trained once and cached)",
+    )
     args = parser.parse_args(argv)
     result = measure(args)
     if args.json:

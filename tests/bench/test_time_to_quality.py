@@ -32,11 +32,20 @@ def test_first_evaluation_at_or_below_the_target_counts():
 
 
 def test_one_epoch_on_digits_is_scored_and_timed(tmp_path, capsys):
+    from keras_gans.metrics import ClassifierFeatureExtractor
+
     ttq = load_script()
     out = tmp_path / "ttq.json"
+    # A quick extractor: the default one trains ~150k augmented
+    # presentations, minutes that measure nothing here.
+    shape = ttq.recipe_args("digits", None, 1).image_shape
+    extractor = ClassifierFeatureExtractor.for_dataset(
+        "digits", image_shape=shape, cache_dir=tmp_path, epochs=2,
+        augment=False,
+    )
     argv = [
         "--dataset", "digits", "--epochs", "1", "--n", "128",
-        "--target", "1e9", "--json", str(out),
+        "--target", "1e9", "--json", str(out), "--extractor", extractor.path,
     ]  # fmt: skip
     assert ttq.main(argv) == 0
     result = json.loads(out.read_text())

@@ -117,7 +117,7 @@ def test_tensorflow_and_pil_resize_agree_on_a_photo(shape):
 def test_unknown_tfds_name():
     with pytest.raises(ValueError, match="name='cifar_eleven'") as info:
         data.load("cifar_eleven")
-    assert "'digits', 'mnist-idx', 'folder'" in str(info.value)
+    assert "'digits', 'mnist-5k', 'mnist-idx', 'folder'" in str(info.value)
 
 
 def test_dataset_not_prepared_offline(tmp_path):
