@@ -120,7 +120,11 @@ def evaluate(
     """
     start = time.perf_counter()
     batch_size = check_positive_int("batch_size", batch_size)
-    loaded, kind = _artifact_and_kind(artifact)
+    from keras_gans.export import load_artifact
+
+    # The loader tells the kinds apart (an upscaler by its output size).
+    loaded = load_artifact(artifact)
+    kind = loaded.kind
     measure, protocol = _KINDS[kind]
     result = measure(
         loaded,
@@ -143,16 +147,6 @@ def evaluate(
         seconds=round(time.perf_counter() - start, 2),
     )
     return result
-
-
-def _artifact_and_kind(path):
-    """`(artifact, kind)`: the loaded artifact and what it is measured as
-    (`load_artifact` tells an upscaler from a translator by its output
-    size, probing a free-size network)."""
-    from keras_gans.export import load_artifact
-
-    artifact = load_artifact(path)
-    return artifact, artifact.kind
 
 
 def _evaluate_generator(
