@@ -150,6 +150,17 @@ def one_torch_thread():
         torch.set_num_threads(threads)
 
 
+# Every test of the torch session, not only those that train a recipe
+# (the CGAN, SNGAN and strategy recipe tests and the model contract ran
+# with two): with two pytest workers on two cores, each worker's two
+# OpenMP threads oversubscribe the machine. The tests' numbers do not
+# depend on it (the golden step's torch child runs one thread too).
+@pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread_everywhere():
+    with one_torch_thread():
+        yield
+
+
 @pytest.fixture(scope="session")
 def extractor_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("extractor_cache")
