@@ -52,6 +52,12 @@ SHARED_FIXTURE_GROUPS = {
     "tests/test_cli_translate.py": "translator_export",
     "tests/training/test_stages.py": "staged_reference",
     "tests/training/test_v1_files.py": "v1_files",
+    # module fixtures that run child processes (each test of these was its
+    # own work unit, and both workers could start the same children: the
+    # duplicated MirroredStrategy check cost the TensorFlow session 15 s)
+    "tests/training/test_data_parallel.py": "data_parallel",
+    "tests/training/test_distribution.py": "mirrored",
+    "tests/training/test_multi_worker.py": "multi_worker",
 }
 
 
