@@ -2,11 +2,13 @@
 DiffAugment, conditional batch normalization, reflection padding, image pools,
 a transposed convolution that trains fast with JAX on CPU."""
 
+from keras_gans.layers.categorical_latent_code import CategoricalLatentCode
 from keras_gans.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )
 from keras_gans.layers.diff_augment import DiffAugment
 from keras_gans.layers.image_pool import ImagePool
+from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
 from keras_gans.layers.reflection_padding_2d import ReflectionPadding2D
 from keras_gans.layers.self_attention import SelfAttention
 from keras_gans.layers.spectral_normalization import SpectralNormalization

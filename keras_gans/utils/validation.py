@@ -24,6 +24,20 @@ def check_positive_int(name, value):
     return int(value)
 
 
+def check_non_negative_int(name, value):
+    """Raises `ValueError` unless `value` is an int >= 0; returns it."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a non-negative integer. "
+            + format_received(**{name: value})
+        )
+    return int(value)
+
+
 def check_widths(name, widths, allow_empty=False):
     """Raises unless `widths` is a sequence of positive ints.
 
