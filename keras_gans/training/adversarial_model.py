@@ -424,6 +424,8 @@ class AdversarialModel(TwoPlayerModel):
         adaptive augmentation probability) are logged when enabled.
         """
         names = ["d_loss", "g_loss", "d_real", "d_fake"]
+        if getattr(self.generator, "latent_classes", 0):
+            names.append("info")  # the latent code's loss, both players
         names.extend(p.name for p in self.d_penalties + self.g_penalties)
         if self.augment is not None and self.augment.target is not None:
             names.append("aug_p")
@@ -543,8 +545,13 @@ class AdversarialModel(TwoPlayerModel):
     def generate_batch(self, batch_size, labels, training=True):
         """A batch of fakes from fresh training latents (and `labels`)."""
         z = self.sample_latents(batch_size)
-        inputs = self.generator_inputs(z, labels)
-        images = self.generator(inputs, training=training)
+        return self.synthesize(z, labels, training=training)
+
+    def synthesize(self, z, labels, training=True):
+        """The generator's images for latents `z` (and `labels`), float32."""
+        images = self.generator(
+            self.generator_inputs(z, labels), training=training
+        )
         # A no-op for the built-in generators (float32 output layers).
         return ops.cast(images, "float32")
 
@@ -573,6 +580,18 @@ class AdversarialModel(TwoPlayerModel):
         """Extra G loss on class logits (ACGAN); `None` adds nothing."""
         return None
 
+    def latent_code_loss(self, fake_logits, z):
+        """Loss of D's code head recovering the fakes' latent code
+        (InfoGAN), added to both players' losses; `None` adds nothing."""
+        return None
+
+    def _add_latent_code_loss(self, loss, fake_logits, z):
+        code_loss = self.latent_code_loss(fake_logits, z)
+        if code_loss is None:
+            return loss
+        self.info_tracker.update_state(code_loss)
+        return loss + code_loss
+
     def augment_images(self, images):
         """The differentiable augmentation shown to D (identity if none)."""
         if self.augment is None:
@@ -582,7 +601,8 @@ class AdversarialModel(TwoPlayerModel):
     def discriminator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
         fake_labels = self.sample_fake_labels(labels)
-        fakes = ops.stop_gradient(self.generate_batch(batch_size, fake_labels))
+        z = self.sample_latents(batch_size)
+        fakes = ops.stop_gradient(self.synthesize(z, fake_labels))
         real_inputs = self.augment_images(images)
         fake_inputs = self.augment_images(fakes)
         real_scores, real_logits = self.discriminate(real_inputs, labels)
@@ -593,6 +613,7 @@ class AdversarialModel(TwoPlayerModel):
         )
         if class_loss is not None:
             loss = loss + class_loss
+        loss = self._add_latent_code_loss(loss, fake_logits, z)
         loss = loss + self.discriminator_penalty(real_inputs, fake_inputs, labels)
         if hasattr(self, "aug_p_tracker"):
             self.aug_p_tracker.update_state(
@@ -647,7 +668,8 @@ class AdversarialModel(TwoPlayerModel):
     def generator_loss(self, images, labels):
         batch_size = ops.shape(images)[0]
         fake_labels = self.sample_fake_labels(labels)
-        fakes = self.generate_batch(batch_size, fake_labels)
+        z = self.sample_latents(batch_size)
+        fakes = self.synthesize(z, fake_labels)
         fake_scores, fake_logits = self.discriminate(
             self.augment_images(fakes), fake_labels
         )
@@ -660,6 +682,7 @@ class AdversarialModel(TwoPlayerModel):
         class_loss = self.generator_class_loss(fake_logits, fake_labels)
         if class_loss is not None:
             loss = loss + class_loss
+        loss = self._add_latent_code_loss(loss, fake_logits, z)
         for term in self.g_penalties:
             if not term.lazy:
                 loss = loss + term.loss(

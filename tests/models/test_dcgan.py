@@ -64,6 +64,7 @@ def test_non_preset_size_builds():
         ({"d_dropout": 1.5}, "d_dropout=1.5"),
         ({"g_filters": ()}, "g_filters"),
         ({"d_steps": 0}, "d_steps=0"),
+        ({"d_minibatch_std": -1}, "minibatch_std=-1"),
     ],
 )
 def test_invalid_arguments_raise_naming_them(kwargs, match):
@@ -94,7 +95,10 @@ def test_compile_rejects_keras_optimizer_argument():
 
 
 def test_config_round_trip_rebuilds_same_architecture():
-    model = helpers.tiny_dcgan(d_dropout=0.25, d_batchnorm=False)
+    model = helpers.tiny_dcgan(
+        d_dropout=0.25, d_batchnorm=False, d_minibatch_std=2
+    )
+    assert model.discriminator.get_layer("minibatch_std").group_size == 2
     clone = keras_gans.DCGAN.from_config(model.get_config())
     assert clone.get_config() == model.get_config()
     assert clone.generator.count_params() == model.generator.count_params()
@@ -102,3 +106,61 @@ def test_config_round_trip_rebuilds_same_architecture():
         "keras_gans>DCGAN"
     )
 
+
+
+def _code_model(**overrides):
+    return helpers.tiny_dcgan(latent_classes=4, **overrides)
+
+
+def test_latent_code_loss_is_the_weighted_cross_entropy_of_the_code():
+    model = _code_model(info_weight=0.5)
+    z = np.random.default_rng(0).normal(size=(6, 8)).astype("float32")
+    logits = np.random.default_rng(1).normal(size=(6, 4)).astype("float32")
+    code = np.argmax(z[:, :4], axis=1)
+    log_softmax = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    expected = 0.5 * -log_softmax[np.arange(6), code].mean()
+    loss = helpers.to_numpy(model.latent_code_loss(logits, z))
+    np.testing.assert_allclose(loss, expected, rtol=1e-5)
+    assert helpers.tiny_dcgan().latent_code_loss(logits, z) is None
+
+
+def test_fit_trains_the_code_head_and_logs_info():
+    model = _code_model()
+    assert model.discriminator.output_shape == [(None, 1), (None, 4)]
+    model.compile()
+    head = model.discriminator.get_layer("code_logits")
+    before = helpers.snapshot(head.weights + model.generator.weights)
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1))
+    history = model.fit(images.astype("float32"), batch_size=8, verbose=0)
+    after = helpers.snapshot(head.weights + model.generator.weights)
+    for old, new in zip(before, after):
+        assert not np.array_equal(old, new)
+    # A random head on 4 codes starts near ln 4.
+    assert 0.5 < history.history["info"][-1] < 3.0
+
+
+def test_code_options_round_trip_and_are_checked():
+    model = _code_model(info_weight=2.0, d_minibatch_std=2)
+    clone = keras_gans.DCGAN.from_config(model.get_config())
+    assert (clone.latent_classes, clone.info_weight) == (4, 2.0)
+    with pytest.raises(ValueError, match="latent_classes=9"):
+        helpers.tiny_dcgan(latent_classes=9)
+    with pytest.raises(ValueError, match="info_weight=-1"):
+        helpers.tiny_dcgan(latent_classes=2, info_weight=-1)
+
+
+# Exports convert in a TensorFlow process on every backend: the TensorFlow
+# session proves that the code's operations convert to TFLite builtins.
+@pytest.mark.once
+def test_a_coded_generator_exports_with_one_latent_input(tmp_path):
+    from keras_gans.export import export_generator
+    from keras_gans.export import load_artifact
+
+    model = _code_model()
+    export_generator(model, str(tmp_path))  # checks parity itself
+    z = model.latents_for(4, seed=3)
+    expected = helpers.to_numpy(model.sampling_generator(z))
+    for path in (tmp_path / "saved_model", tmp_path / "generator.tflite"):
+        artifact = load_artifact(str(path))
+        assert artifact.kind == "generator" and artifact.num_classes is None
+        np.testing.assert_allclose(artifact(z), expected, atol=1e-4)

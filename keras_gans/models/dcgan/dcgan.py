@@ -1,7 +1,9 @@
 """DCGAN: the convolutional GAN of Radford, Metz and Chintala (2016)."""
 
 import keras
+from keras import ops
 
+from keras_gans.layers.categorical_latent_code import latent_code
 from keras_gans.models.dcgan.blocks import UPSAMPLING_MODES
 from keras_gans.models.dcgan.dcgan_discriminator import DCGANDiscriminator
 from keras_gans.models.dcgan.dcgan_discriminator import (
@@ -44,6 +46,19 @@ def default_architecture(image_shape):
         "upsampling": "transpose",
         "kernel_size": 4,
     }
+
+
+def _check_info_weight(info_weight):
+    try:
+        value = float(info_weight)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value >= 0.0:
+        raise ValueError(
+            "`info_weight` must be a non-negative number. "
+            + format_received(info_weight=info_weight)
+        )
+    return value
 
 
 def _check_attention_resolution(resolution, image_shape, g_filters, d_filters):
@@ -142,6 +157,18 @@ class DCGAN(AdversarialModel):
         attention_resolution: feature-map height at which a
             `SelfAttention` block is inserted in both networks (SAGAN);
             `None` for none.
+        d_minibatch_std: group size of a minibatch standard deviation
+            channel at the end of D (`keras_gans.layers.MinibatchStdDev`,
+            against mode collapse); 0 for none.
+        latent_classes: with > 0, InfoGAN's categorical latent code (Chen
+            et al. 2016): the generator appends the one-hot arg-max of the
+            first `latent_classes` latent entries to the latent (a uniform
+            category for normal latents; `keras_gans.layers.
+            CategoricalLatentCode`), and a head on D must recover it from
+            the image. Unconditional data made of separate modes (digits)
+            then get a category per mode, drawn in equal shares. 0 for none.
+        info_weight: weight of the code's cross-entropy (logged as `info`)
+            in both players' losses (InfoGAN's lambda; 1 for discrete codes).
         d_steps: discriminator updates per generator update.
         seed: seed of the training latents.
         **kwargs: `AdversarialModel` arguments (`ema_decay`, `gp_weight`,
@@ -174,6 +201,9 @@ class DCGAN(AdversarialModel):
         d_spectral_norm=False,
         g_spectral_norm=False,
         attention_resolution=None,
+        d_minibatch_std=0,
+        latent_classes=0,
+        info_weight=1.0,
         d_steps=1,
         seed=None,
         **kwargs,
@@ -200,6 +230,7 @@ class DCGAN(AdversarialModel):
                 kernel_size=kernel_size,
                 spectral_norm=bool(g_spectral_norm),
                 attention_resolution=attention_resolution,
+                latent_classes=latent_classes,
                 name="generator",
             ),
             discriminator=DCGANDiscriminator(
@@ -210,6 +241,8 @@ class DCGAN(AdversarialModel):
                 dropout=d_dropout,
                 spectral_norm=bool(d_spectral_norm),
                 attention_resolution=attention_resolution,
+                minibatch_std=d_minibatch_std,
+                code_classes=latent_classes,
                 name="discriminator",
             ),
             latent_dim=latent_dim,
@@ -226,6 +259,20 @@ class DCGAN(AdversarialModel):
         self.d_spectral_norm = bool(d_spectral_norm)
         self.g_spectral_norm = bool(g_spectral_norm)
         self.attention_resolution = attention_resolution
+        self.d_minibatch_std = self.discriminator.minibatch_std
+        self.latent_classes = self.generator.latent_classes
+        self.info_weight = _check_info_weight(info_weight)
+
+    def latent_code_loss(self, fake_logits, z):
+        """InfoGAN's term: cross-entropy of D's code logits on the fakes
+        against the code their latents carry (`None` without a code)."""
+        if not self.latent_classes:
+            return None
+        code = latent_code(z, self.latent_classes)
+        cross_entropy = keras.losses.sparse_categorical_crossentropy(
+            code, fake_logits, from_logits=True
+        )
+        return self.info_weight * ops.mean(cross_entropy)
 
     @classmethod
     def from_preset(cls, preset, **overrides):
@@ -248,6 +295,9 @@ class DCGAN(AdversarialModel):
                 "d_spectral_norm": self.d_spectral_norm,
                 "g_spectral_norm": self.g_spectral_norm,
                 "attention_resolution": self.attention_resolution,
+                "d_minibatch_std": self.d_minibatch_std,
+                "latent_classes": self.latent_classes,
+                "info_weight": self.info_weight,
             }
         )
         return config

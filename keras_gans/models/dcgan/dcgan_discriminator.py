@@ -6,10 +6,12 @@ import random
 import keras
 from keras import layers
 
+from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
 from keras_gans.models.dcgan.blocks import attention_at
 from keras_gans.models.dcgan.blocks import check_attention_resolution
 from keras_gans.models.dcgan.blocks import maybe_spectral_norm
 from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_non_negative_int
 from keras_gans.utils.validation import check_rate
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import check_widths
@@ -45,6 +47,7 @@ def discriminator_features(
     spectral_norm=False,
     attention_resolution=None,
     seed=None,
+    minibatch_std=0,
 ):
     """The DCGAN discriminator's convolutions, flattened (no score layer).
 
@@ -82,7 +85,16 @@ def discriminator_features(
             spectral_norm,
             "attention",
         )
+    if minibatch_std:
+        x = MinibatchStdDev(group_size=minibatch_std, name="minibatch_std")(x)
     return layers.Flatten()(x)
+
+
+def code_head(features, code_classes):
+    """InfoGAN's Q head: the code's logits from D's flattened features."""
+    x = layers.Dense(128, name="code_hidden")(features)
+    x = layers.LeakyReLU(0.2)(x)
+    return layers.Dense(code_classes, dtype="float32", name="code_logits")(x)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -115,6 +127,13 @@ class DCGANDiscriminator(keras.Model):
             `None` each dropout layer draws its seed from Python's
             `random` (which `keras.utils.set_random_seed` seeds), so its
             state is saved with the weights on every backend either way.
+        minibatch_std: group size of a `keras_gans.layers.MinibatchStdDev`
+            channel appended after the last block (the batch's spread,
+            against mode collapse); 0 for none.
+        code_classes: with > 0, a second output: the logits of the
+            generator's categorical latent code (InfoGAN's Q head, on the
+            shared features: Dense(128), LeakyReLU(0.2), Dense); the model
+            is then called to `[score, code_logits]`.
         name: the model name.
         **kwargs: other `keras.Model` arguments (`trainable`, `dtype`).
 
@@ -122,7 +141,8 @@ class DCGANDiscriminator(keras.Model):
         ValueError: naming the argument, for a bad shape, empty or
             non-positive widths, a bad `kernel_size` or `seed`, a
             `dropout` outside [0, 1) or an `attention_resolution` the
-            discriminator does not have.
+            discriminator does not have, or a negative `minibatch_std` or
+            `code_classes`.
 
     Example:
 
@@ -141,6 +161,8 @@ class DCGANDiscriminator(keras.Model):
         spectral_norm=False,
         attention_resolution=None,
         seed=None,
+        minibatch_std=0,
+        code_classes=0,
         name="dcgan_discriminator",
         **kwargs,
     ):
@@ -156,6 +178,8 @@ class DCGANDiscriminator(keras.Model):
             "discriminator",
         )
         seed = check_seed(seed)
+        minibatch_std = check_non_negative_int("minibatch_std", minibatch_std)
+        code_classes = check_non_negative_int("code_classes", code_classes)
 
         images = keras.Input(image_shape, name="images")
         x = discriminator_features(
@@ -168,10 +192,13 @@ class DCGANDiscriminator(keras.Model):
             spectral_norm,
             attention_resolution,
             seed=seed,
+            minibatch_std=minibatch_std,
         )
         score = layers.Dense(1, dtype="float32", name="score")
-        score = maybe_spectral_norm(score, spectral_norm)(x)
-        super().__init__(inputs=images, outputs=score, name=name, **kwargs)
+        outputs = maybe_spectral_norm(score, spectral_norm)(x)
+        if code_classes:
+            outputs = [outputs, code_head(x, code_classes)]
+        super().__init__(inputs=images, outputs=outputs, name=name, **kwargs)
 
         self.image_shape = image_shape
         self.filters = filters
@@ -181,6 +208,8 @@ class DCGANDiscriminator(keras.Model):
         self.spectral_norm = spectral_norm
         self.attention_resolution = attention_resolution
         self.seed = seed
+        self.minibatch_std = minibatch_std
+        self.code_classes = code_classes
 
     def get_config(self):
         return {
@@ -192,6 +221,8 @@ class DCGANDiscriminator(keras.Model):
             "spectral_norm": self.spectral_norm,
             "attention_resolution": self.attention_resolution,
             "seed": self.seed,
+            "minibatch_std": self.minibatch_std,
+            "code_classes": self.code_classes,
             "name": self.name,
         }
 

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_gans.layers.categorical_latent_code import CategoricalLatentCode
 from keras_gans.models.dcgan.blocks import UPSAMPLING_MODES
 from keras_gans.models.dcgan.blocks import attention_at
 from keras_gans.models.dcgan.blocks import check_attention_resolution
@@ -11,8 +12,10 @@ from keras_gans.models.dcgan.blocks import upsample
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_divisible
 from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_non_negative_int
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import check_widths
+from keras_gans.utils.validation import format_received
 
 
 def generator_resolutions(image_shape, g_filters):
@@ -50,6 +53,9 @@ class DCGANGenerator(keras.Model):
         attention_resolution: feature-map height of a `SelfAttention`
             block, one of `generator_resolutions(image_shape, filters)`;
             `None` for none.
+        latent_classes: categories of a `CategoricalLatentCode` read off
+            the first latent entries and appended to the latent (InfoGAN);
+            0 for none.
         name: the model name.
         **kwargs: other `keras.Model` arguments (`trainable`, `dtype`).
 
@@ -75,6 +81,7 @@ class DCGANGenerator(keras.Model):
         kernel_size=4,
         spectral_norm=False,
         attention_resolution=None,
+        latent_classes=0,
         name="dcgan_generator",
         **kwargs,
     ):
@@ -89,6 +96,17 @@ class DCGANGenerator(keras.Model):
             f"the generator upsamples {len(filters)} times by 2",
         )
         spectral_norm = bool(spectral_norm)
+        latent_classes = check_non_negative_int(
+            "latent_classes", latent_classes
+        )
+        if latent_classes > latent_dim:
+            raise ValueError(
+                "`latent_classes` reads its code from the first entries of "
+                "the latent: it must be at most `latent_dim`. "
+                + format_received(
+                    latent_classes=latent_classes, latent_dim=latent_dim
+                )
+            )
         check_attention_resolution(
             attention_resolution,
             generator_resolutions(image_shape, filters),
@@ -99,10 +117,13 @@ class DCGANGenerator(keras.Model):
         factor = 2 ** len(filters)
         h0, w0 = height // factor, width // factor
         z = keras.Input((latent_dim,), name="latent")
+        x = z
+        if latent_classes:
+            x = CategoricalLatentCode(latent_classes, name="latent_code")(x)
         project = layers.Dense(
             h0 * w0 * filters[0], use_bias=False, name="project"
         )
-        x = maybe_spectral_norm(project, spectral_norm)(z)
+        x = maybe_spectral_norm(project, spectral_norm)(x)
         x = layers.Reshape((h0, w0, filters[0]))(x)
         x = layers.BatchNormalization(name="project_bn")(x)
         x = layers.ReLU()(x)
@@ -147,6 +168,7 @@ class DCGANGenerator(keras.Model):
         self.kernel_size = kernel_size
         self.spectral_norm = spectral_norm
         self.attention_resolution = attention_resolution
+        self.latent_classes = latent_classes
 
     def get_config(self):
         return {
@@ -157,6 +179,7 @@ class DCGANGenerator(keras.Model):
             "kernel_size": self.kernel_size,
             "spectral_norm": self.spectral_norm,
             "attention_resolution": self.attention_resolution,
+            "latent_classes": self.latent_classes,
             "name": self.name,
         }
 
