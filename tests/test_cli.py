@@ -281,11 +281,12 @@ def test_train_variant_help_shows_flags_and_defaults(monkeypatch, capsys):
     # Defaults: the parser's, and the recipe's per dataset.
     assert "--seed SEED (default: 0)" in text
     assert (
-        "--ema-decay EMA_DECAY EMA of the generator weights (0 disables) "
-        "(default: 0.999)" in text
+        "--ema-half-life EMA_HALF_LIFE EMA of the generator weights with "
+        "this half-life in thousands of images, at most 0.05 x the images "
+        "seen (ramp-up) (default: 10.0)" in text
     )
-    assert "(default: 20; digits: 50, mnist-idx: 16)" in text
-    assert "(default: 0.0002; mnist-idx: 0.0004)" in text
+    assert "(default: 20; digits: 40, mnist-5k: 24)" in text
+    assert "(default: 64; digits: 32, mnist-5k: 32, mnist-idx: 32)" in text
     assert "--d-steps D_STEPS (default: 1)" in text  # a flag without help
 
 

@@ -11,6 +11,7 @@ import functools
 from keras_gans.recipes.latent_kind import LatentKind
 from keras_gans.recipes.recipe_flags import add_optimizer_flags
 from keras_gans.recipes.recipe_flags import compile_with_flags
+from keras_gans.recipes.recipe_flags import ema_options
 from keras_gans.recipes.recipe_runner import RecipeRunner
 
 # Settings every dataset starts from.
@@ -92,7 +93,7 @@ def model_options(args):
         "image_shape": args.image_shape,
         "num_classes": num_classes,
         "latent_dim": args.latent_dim,
-        "ema_decay": args.ema_decay or None,
+        **ema_options(args),
         "seed": args.seed,
     }
     for flag, name in _MODEL_FLAGS.items():

