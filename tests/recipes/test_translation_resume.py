@@ -15,6 +15,11 @@ seed states); the rest (checkpoints, the epoch-keyed unpaired data) is the
 same Python and tf.data code on every backend. It cost 87 s of the JAX
 session and 45 s of torch's. The divergence stop is likewise checked on
 every backend by the DCGAN recipe's test.
+
+Its uninterrupted reference run exports and is CycleGAN's end-to-end
+recipe check as well (summary, held-out scores, both directions' export,
+`--resume` after the end: tests/recipes/translation_checks.py), which
+test_translation_recipes.py used to train a second time.
 """
 
 import dataclasses
@@ -31,6 +36,7 @@ from keras_gans.recipes import pix2pix
 from tests import helpers
 from tests.conftest import one_torch_thread
 from tests.recipes import recipe_processes as processes
+from tests.recipes import translation_checks as checks
 
 EPOCHS = 2
 BATCH = 16  # ~44 steps an epoch: enough to be killed mid-epoch
@@ -38,7 +44,7 @@ POOL_SIZE = 4
 CYCLEGAN = [
     "--image-size", "16,16", "--filters", "4", "--num-blocks", "1",
     "--d-layers", "2", "--batch-size", str(BATCH), "--no-identity",
-    "--no-export", "--pool-size", str(POOL_SIZE), "--epochs", str(EPOCHS),
+    "--pool-size", str(POOL_SIZE), "--epochs", str(EPOCHS),
 ]
 
 
@@ -67,15 +73,17 @@ def test_cyclegan_killed_mid_epoch_resumes_like_an_uninterrupted_run(
     steps = _steps_per_epoch("digits-inverted", BATCH)
     killed_dir = tmp_path / "killed"
     command = processes.recipe_command(
-        "keras_gans.recipes.cyclegan", killed_dir, CYCLEGAN
+        "keras_gans.recipes.cyclegan", killed_dir, CYCLEGAN + ["--no-export"]
     )
     processes.kill_then_resume(command, killed_dir, EPOCHS, steps, tmp_path)
     # The translation grid and the held-out scores carry on after resuming.
     assert (killed_dir / "samples" / "epoch_0002.png").exists()
 
-    reference_dir = tmp_path / "uninterrupted"
+    # The uninterrupted run, exported: also the recipe's end-to-end run.
+    reference_dir, out = tmp_path / "uninterrupted", tmp_path / "export"
+    flags = CYCLEGAN + ["--verbose", "0"]
     with one_torch_thread():
-        argv = CYCLEGAN + ["--run-dir", str(reference_dir), "--verbose", "0"]
+        argv = flags + ["--run-dir", str(reference_dir), "--out", str(out)]
         assert cyclegan.main(argv) == 0
 
     summary = processes.summary(killed_dir)
@@ -93,6 +101,18 @@ def test_cyclegan_killed_mid_epoch_resumes_like_an_uninterrupted_run(
         assert int(helpers.to_numpy(pool.count)) == POOL_SIZE
         images = helpers.to_numpy(pool.images)
         assert np.all(np.abs(images).max(axis=(1, 2, 3)) > 0)
+
+    # CycleGAN end to end (test_translation_recipes.py checks the others).
+    model = keras.saving.load_model(reference_dir / "final.keras")
+    checks.check_summary(
+        "cyclegan", str(reference_dir), str(out), reference, model,
+        epochs=EPOCHS, batch_size=BATCH,
+    )
+    checks.check_export("cyclegan", str(out), reference, model)
+    # Pools, schedule and two optimizers: a finished run resumes as itself.
+    checks.check_resume_after_the_end(
+        "cyclegan", flags, reference_dir, out, reference, epochs=EPOCHS
+    )
 
 
 # 1,438 digit pairs at batch 64: 22 steps per epoch.
