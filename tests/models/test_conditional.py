@@ -143,7 +143,7 @@ def _fixed_acgan_pieces(model, monkeypatch):
         "fake": rng.normal(size=(4, 3)).astype("float32"),
     }
 
-    def generate_batch(batch_size, labels, training=True):
+    def synthesize(z, labels, training=True):
         return keras.ops.zeros((4,) + model.image_shape) - 0.5
 
     def discriminate(images, labels):
@@ -155,7 +155,7 @@ def _fixed_acgan_pieces(model, monkeypatch):
             keras.ops.convert_to_tensor(logits[key]),
         )
 
-    monkeypatch.setattr(model, "generate_batch", generate_batch)
+    monkeypatch.setattr(model, "synthesize", synthesize)
     monkeypatch.setattr(model, "discriminate", discriminate)
     return scores, logits
 
