@@ -40,8 +40,12 @@ def test_cyclegan_translator_export_loads_at_its_fixed_size():
         tflite(np.zeros((1, 64, 64, 1), "float32"))
 
 
-def test_dcgan_generator_export_loads():
-    directory = os.path.join(SAVED, "dcgan_digits")
+# The issue-20 exports carry an InfoGAN code (arg-max, one-hot) in the graph.
+@pytest.mark.parametrize(
+    "name", ["dcgan_digits", "dcgan_mnist-idx", "dcgan_mnist-5k"]
+)
+def test_dcgan_generator_export_loads(name):
+    directory = os.path.join(SAVED, name)
     tflite = load_generator_artifact(
         os.path.join(directory, "generator.tflite")
     )
