@@ -6,6 +6,8 @@ import pathlib
 
 import pytest
 
+from keras_gans.recipes import dcgan
+
 # Backend-independent: runs in one backend's session (tests/conftest.py).
 pytestmark = pytest.mark.once
 
@@ -50,7 +52,8 @@ def test_one_epoch_on_digits_is_scored_and_timed(tmp_path, capsys):
     assert ttq.main(argv) == 0
     result = json.loads(out.read_text())
     (row,) = result["evaluations"]
-    assert row["epoch"] == 1 and row["generator_steps"] == 1797 // 64
+    batch_size = dcgan.DATASET_DEFAULTS["digits"]["batch_size"]
+    assert row["epoch"] == 1 and row["generator_steps"] == 1797 // batch_size
     assert 0 < row["train_minutes"] < 5
     assert row["fid"] > 0
     assert result["minutes_to_target"] == row["train_minutes"]

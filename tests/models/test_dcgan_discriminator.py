@@ -120,6 +120,8 @@ def test_the_builder_is_an_alias():
         "spectral_norm": False,
         "attention_resolution": None,
         "seed": None,
+        "minibatch_std": 0,
+        "code_classes": 0,
         "name": "discriminator",
     }
     assert keras_gans.DCGANDiscriminator is DCGANDiscriminator

@@ -123,6 +123,7 @@ def test_the_builder_is_an_alias():
         "kernel_size": 3,
         "spectral_norm": False,
         "attention_resolution": None,
+        "latent_classes": 0,
         "name": "generator",
     }
     assert keras_gans.DCGANGenerator is DCGANGenerator

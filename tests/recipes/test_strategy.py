@@ -19,7 +19,10 @@ from keras_gans.recipes.strategy import select_strategy
 from tests import helpers
 
 BACKEND = keras.backend.backend()
-FAST = ["--dataset", "digits", "--image-shape", "16,16,1", "--latent-dim", "8"]
+FAST = [
+    "--dataset", "digits", "--image-shape", "16,16,1", "--latent-dim", "8",
+    "--latent-classes", "4",
+]
 
 
 def test_unknown_strategy_names_the_choices():
