@@ -8,6 +8,7 @@ from keras_gans.layers.normalization import normalize
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_divisible
 from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_non_negative_int
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -43,15 +44,6 @@ def _check_rate(name, value):
             f"`{name}` must be in [0, 1). " + format_received(**{name: value})
         )
     return float(value)
-
-
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(
-            f"`{name}` must be a non-negative integer. "
-            + format_received(**{name: value})
-        )
-    return value
 
 
 def _encoder_block(x, filters, norm, activation, name):
@@ -179,7 +171,7 @@ class UNet(keras.Model):
             f"depth={depth} stride-2 blocks halve them {depth} times",
         )
         dropout = _check_rate("dropout", dropout)
-        dropout_blocks = _check_count("dropout_blocks", dropout_blocks)
+        dropout_blocks = check_non_negative_int("dropout_blocks", dropout_blocks)
         check_choice("norm", norm, NORMALIZATIONS)
         keras.activations.get(final_activation)  # fails early if unknown
 
