@@ -1,6 +1,7 @@
 """Tests of the `FID` and `KID` callbacks on a tiny DCGAN fit on the digits.
 
-Only the test that FID improves with training fits all 1,797 digits; the
+Only the test that FID improves with training fits all 1,797 digits (on
+TensorFlow; see `LEARNS`); the
 tests of the callbacks' bookkeeping (which epochs score, the best
 checkpoint, KID's mean and std, TensorBoard) fit the first 256 (8 steps
 an epoch instead of 56): they compare what was logged with what the
@@ -25,6 +26,12 @@ from tests.helpers import tiny_dcgan
 N = 400
 # Training images of the bookkeeping tests (see the module docstring).
 TRAIN = 256
+# That training improves FID is asserted in the TensorFlow session only:
+# the golden step (tests/training/test_golden_step.py) shows that the three
+# backends take the same step, and fitting all the digits long enough to
+# improve cost the JAX and torch sessions 30-43 s each. There the test
+# checks the bookkeeping on the first TRAIN digits.
+LEARNS = keras.backend.backend() == "tensorflow"
 
 
 @pytest.fixture(autouse=True)
@@ -50,12 +57,14 @@ def test_fid_logs_every_epoch_and_training_improves_it(
     gan = tiny_dcgan()
     fid.set_model(gan)
     untrained = fid.evaluate()["fid"]
-    gan, history = fit_with([fid], digits_images, epochs=4)
+    images = digits_images if LEARNS else digits_images[:TRAIN]
+    gan, history = fit_with([fid], images, epochs=4)
     scores = history.history["fid"]
     assert len(scores) == 4 and sorted(fid.scores) == [0, 1, 2, 3]
-    # A generator trained longer scores better than one trained briefly.
-    assert scores[-1] < scores[0] < untrained
-    assert scores[-1] < 0.85 * untrained
+    if LEARNS:
+        # A generator trained longer scores better than one trained briefly.
+        assert scores[-1] < scores[0] < untrained
+        assert scores[-1] < 0.85 * untrained
     assert fid.best == min(scores)
     assert fid.best_epoch == int(np.argmin(scores))
     # The logged value is the FID of exactly these samples.
