@@ -27,10 +27,13 @@ COLUMNS = (
     ("steps", "{:,}"),
     ("train_minutes", "{:.1f}"),
     ("fid", "{:.2f}"),
+    ("classes", "{}"),
+    ("min_class_share", "{:.1%}"),
+    ("max_class_share", "{:.1%}"),
+    ("recognisability", "{:.3f}"),
     ("kid", "{:.4f}"),
     ("precision", "{:.3f}"),
     ("recall", "{:.3f}"),
-    ("inception_score", "{:.2f}"),
     ("label_acc", "{:.3f}"),
     ("fid_real_vs_real", "{:.2f}"),
 )
@@ -81,6 +84,8 @@ def run_pair(recipe, dataset, data_dir, work_dir, n, reuse, backend):
         epochs=card.get("epochs"),
         train_minutes=None if seconds is None else seconds / 60,
     )
+    if result.get("class_counts"):
+        result["classes"] = sum(count > 0 for count in result["class_counts"])
     return result
 
 

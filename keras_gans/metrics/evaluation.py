@@ -89,7 +89,8 @@ def evaluate(
         `"saved_model"` or `"tflite"`), `dataset`, `backend` and
         `seconds`. Generators add `fid`, `kid`, `kid_std`, `precision`,
         `recall`, and with a class output `inception_score`,
-        `inception_score_std` and `class_counts`; for conditional
+        `inception_score_std`, `class_counts`, `class_shares`,
+        `min_class_share`, `max_class_share` and `recognisability`; for conditional
         generators `label_acc` (judged by the dataset's classifier
         extractor) and `label_classifier`; `n`, `n_real`, `image_shape`,
         `seed`, `extractor` (its `describe()`, incl. weights and hashes),
@@ -552,8 +553,11 @@ def _class_metrics(probabilities, extractor, seed):
         "inception_score": round(score, 4),
         "inception_score_std": round(score_std, 4),
         "class_counts": counts.tolist(),
-        # Mode balance: each class's share of the samples.
+        # Mode balance: each class's share of the samples, and the two
+        # extremes (an even generator of 10 classes keeps both near 10%).
         "class_shares": np.round(counts / len(predicted), 4).tolist(),
+        "min_class_share": round(float(counts.min() / len(predicted)), 4),
+        "max_class_share": round(float(counts.max() / len(predicted)), 4),
         # How sure the classifier is of each sample's class, on average:
         # malformed samples that FID's mean and covariance can absorb
         # still lower it.

@@ -113,6 +113,12 @@ def test_evaluate_images_real_digits_score_near_floor(
     np.testing.assert_allclose(
         result["class_shares"], counts / counts.sum(), atol=1e-4
     )
+    assert result["min_class_share"] == pytest.approx(
+        counts.min() / counts.sum(), abs=1e-4
+    )
+    assert result["max_class_share"] == pytest.approx(
+        counts.max() / counts.sum(), abs=1e-4
+    )
     # Real digits are recognised with confidence.
     assert result["recognisability"] > 0.8
     # These images are half of the reference set itself: shared points
