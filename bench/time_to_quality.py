@@ -1,17 +1,24 @@
 """Time to quality: minutes of DCGAN recipe training until FID <= target.
 
     python bench/time_to_quality.py --data-dir ../shared/data/mnist
-    python bench/time_to_quality.py --target 20 --every 2 --json ttq.json
+    python bench/time_to_quality.py --target 45 --every 2 --json ttq.json
+    python bench/time_to_quality.py --every 2 --grid last.png \
+        --seed 1 --batch-size 64 --g-filters 256,128 --latent-classes 0
 
-Trains the DCGAN recipe's model with the recipe's defaults for the dataset
-(mnist-idx: lr 4e-4, EMA 0.999, batch 64, 16 epochs), on the recipe's data
-pipeline, and scores it with `keras_gans.callbacks.FID` after every
-`--every` epochs under the protocol of `keras-gans eval` (classifier
-features, `--n` samples from the EMA generator against the whole training
-split). Only training time is counted: the clock stops during the FID
-evaluations. Prints one line per evaluation, then machine readable lines:
-`minutes_to_target=` (training minutes at the first evaluation at or
-below the target; `none` if never) and `final_fid=`.
+Trains the DCGAN recipe's model on the recipe's data pipeline, with the
+recipe's defaults for the dataset, changed by any DCGAN recipe flag given
+after this script's own (`--seed`, `--batch-size`, `--lr`, `--g-filters`,
+`--latent-classes`, `--ema-half-life`, `--epochs`, ...: see `keras-gans
+train dcgan --help`). After every `--every` epochs it scores the EMA
+generator under the protocol of `keras-gans eval`
+(`keras_gans.metrics.evaluate_images`: the dataset's classifier features,
+`--n` samples against the whole real split): FID, recognisability and the
+smallest and largest class share. Only training time is counted: the
+clock stops during the evaluations. Prints one JSON line per evaluation,
+then machine readable lines: `minutes_to_target=` (training minutes at the
+first evaluation at or below the target; `none` if never) and
+`final_fid=`. This is the harness the recipe defaults were tuned with:
+compare settings on the same machine in one sitting, over several seeds.
 """
 
 import argparse
@@ -43,14 +50,15 @@ class TrainingClock:
         self.seconds += time.perf_counter() - self._start
 
 
-def recipe_args(dataset, data_dir, epochs):
-    """The DCGAN recipe's resolved flags for `dataset`."""
+def recipe_args(dataset, data_dir, recipe_flags=()):
+    """The DCGAN recipe's resolved flags for `dataset`, changed by
+    `recipe_flags` (DCGAN recipe command-line flags)."""
     from keras_gans.recipes import dcgan
 
-    argv = ["--dataset", dataset, "--data-dir", data_dir]
-    if epochs is not None:
-        argv += ["--epochs", str(epochs)]
-    return dcgan.RECIPE.parse_args(argv)
+    argv = ["--dataset", dataset]
+    if data_dir:
+        argv += ["--data-dir", data_dir]
+    return dcgan.RECIPE.parse_args(argv + list(recipe_flags))
 
 
 def time_to_target(rows, target):
@@ -65,12 +73,12 @@ def time_to_target(rows, target):
 def measure(args):
     import keras
 
-    from keras_gans import callbacks
     from keras_gans import data
     from keras_gans.metrics import ClassifierFeatureExtractor
+    from keras_gans.metrics.evaluation import evaluate_images
     from keras_gans.recipes import dcgan
 
-    recipe = recipe_args(args.dataset, args.data_dir, args.epochs)
+    recipe = recipe_args(args.dataset, args.data_dir, args.recipe_flags)
     keras.utils.set_random_seed(recipe.seed)
     if args.extractor:
         extractor = ClassifierFeatureExtractor.load(args.extractor)
@@ -79,9 +87,6 @@ def measure(args):
             recipe.dataset, data_dir=recipe.data_dir,
             image_shape=recipe.image_shape,
         )
-    real = data.load_arrays(
-        recipe.dataset, data_dir=recipe.data_dir, image_shape=recipe.image_shape
-    )
     gan = dcgan.build_model(recipe)
     dataset = data.load(
         recipe.dataset,
@@ -92,26 +97,25 @@ def measure(args):
         epochs=recipe.epochs,
     )
     clock = TrainingClock()
-    fid = callbacks.FID(
-        real.astype("float32") / 127.5 - 1.0,
-        extractor,
-        n=args.n,
-        every=args.every,
-        seed=0,
-        verbose=0,
-    )
     rows = []
 
-    def report(epoch, logs=None):
-        if "fid" not in (logs or {}):
+    def evaluate(epoch, logs=None):
+        if (epoch + 1) % args.every and epoch + 1 != recipe.epochs:
             return
+        scores = evaluate_images(
+            gan.generate(args.n, seed=0), recipe.dataset,
+            data_dir=recipe.data_dir, extractor=extractor,
+        )
         row = {
             "epoch": epoch + 1,
             "generator_steps": int(
                 keras.ops.convert_to_numpy(gan.g_optimizer.iterations)
             ),
             "train_minutes": round(clock.seconds / 60, 2),
-            "fid": round(float(logs["fid"]), 2),
+            "fid": round(float(scores["fid"]), 2),
+            "recognisability": scores.get("recognisability"),
+            "min_class_share": scores.get("min_class_share"),
+            "max_class_share": scores.get("max_class_share"),
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -122,15 +126,20 @@ def measure(args):
         steps_per_epoch=len(dataset) // recipe.epochs,
         callbacks=[
             clock.callback,
-            fid,
-            keras.callbacks.LambdaCallback(on_epoch_end=report),
+            keras.callbacks.LambdaCallback(on_epoch_end=evaluate),
         ],
         verbose=0,
     )
+    if args.grid:
+        from keras_gans.utils.images import save_grid
+
+        save_grid(gan.generate(64, seed=0), args.grid)
     minutes, steps = time_to_target(rows, args.target)
     return {
         "dataset": recipe.dataset,
         "backend": keras.backend.backend(),
+        "recipe_flags": list(args.recipe_flags),
+        "seed": recipe.seed,
         "target": args.target,
         "n": args.n,
         "evaluations": rows,
@@ -144,12 +153,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", default="mnist-idx")
     parser.add_argument("--data-dir", default="../shared/data/mnist")
-    parser.add_argument("--target", type=float, default=15.0)
-    parser.add_argument(
-        "--epochs", type=int, default=None, help="default: the recipe's"
-    )
+    parser.add_argument("--target", type=float, default=45.0)
     parser.add_argument("--n", type=int, default=10_000)
-    parser.add_argument("--every", type=int, default=1)
+    parser.add_argument(
+        "--every", type=int, default=1,
+        help="evaluate after every this many epochs (and after the last)",
+    )
+    parser.add_argument("--grid", default=None, help="save 64 final samples")
     parser.add_argument("--json", default=None, help="also write the result")
     parser.add_argument(
         "--extractor",
@@ -157,7 +167,10 @@ def main(argv=None):
         help="a saved ClassifierFeatureExtractor .keras file (default: the "
         "dataset's, trained once and cached)",
     )
-    args = parser.parse_args(argv)
+    # Everything else is the DCGAN recipe's own flags.
+    args, args.recipe_flags = parser.parse_known_args(argv)
+    if args.every < 1:
+        parser.error(f"--every must be >= 1. Received: {args.every}")
     result = measure(args)
     if args.json:
         with open(args.json, "w") as f:

@@ -6,7 +6,6 @@ import pathlib
 
 import pytest
 
-from keras_gans.recipes import dcgan
 
 # Backend-independent: runs in one backend's session (tests/conftest.py).
 pytestmark = pytest.mark.once
@@ -38,29 +37,46 @@ def test_one_epoch_on_digits_is_scored_and_timed(tmp_path, capsys):
 
     ttq = load_script()
     out = tmp_path / "ttq.json"
+    # The recipe flags after the script's own change the recipe's model
+    # (narrow and small here, to keep the test quick).
+    recipe_flags = [
+        "--image-shape", "16,16,1", "--g-filters", "32,16",
+        "--d-filters", "16,32", "--batch-size", "64", "--epochs", "1",
+        "--seed", "3",
+    ]  # fmt: skip
     # A quick extractor: the default one trains ~150k augmented
     # presentations, minutes that measure nothing here.
-    shape = ttq.recipe_args("digits", None, 1).image_shape
     extractor = ClassifierFeatureExtractor.for_dataset(
-        "digits", image_shape=shape, cache_dir=tmp_path, epochs=2,
+        "digits", image_shape=(16, 16, 1), cache_dir=tmp_path, epochs=2,
         augment=False,
     )
+    grid = tmp_path / "grid.png"
     argv = [
-        "--dataset", "digits", "--epochs", "1", "--n", "128",
-        "--target", "1e9", "--json", str(out), "--extractor", extractor.path,
+        "--dataset", "digits", "--n", "128", "--target", "1e9",
+        "--json", str(out), "--extractor", extractor.path,
+        "--grid", str(grid), *recipe_flags,
     ]  # fmt: skip
     assert ttq.main(argv) == 0
     result = json.loads(out.read_text())
+    assert result["recipe_flags"] == recipe_flags and result["seed"] == 3
     (row,) = result["evaluations"]
-    batch_size = dcgan.DATASET_DEFAULTS["digits"]["batch_size"]
-    assert row["epoch"] == 1 and row["generator_steps"] == 1797 // batch_size
+    assert row["epoch"] == 1 and row["generator_steps"] == 1797 // 64
     assert 0 < row["train_minutes"] < 5
-    assert row["fid"] > 0
+    assert row["fid"] > 0 and 0 < row["recognisability"] <= 1
+    assert 0 <= row["min_class_share"] <= row["max_class_share"] <= 1
     assert result["minutes_to_target"] == row["train_minutes"]
     assert result["final_fid"] == row["fid"]
+    assert grid.stat().st_size > 0
     lines = capsys.readouterr().out.strip().splitlines()
     # The evaluation it printed while training is the one it saved.
     printed = [json.loads(line) for line in lines if line.startswith("{")]
     assert printed == result["evaluations"]
     assert lines[-2] == f"minutes_to_target={row['train_minutes']}"
     assert lines[-1] == f"final_fid={row['fid']}"
+
+
+def test_a_bad_recipe_flag_is_the_recipes_usage_error():
+    ttq = load_script()
+    with pytest.raises(SystemExit) as stop:
+        ttq.main(["--dataset", "digits", "--g-filters", "32,0"])
+    assert stop.value.code == 2
