@@ -1,5 +1,6 @@
 """Tests of `keras_gans.export.export_generator` on the current backend."""
 
+import contextlib
 import json
 import os
 
@@ -11,11 +12,27 @@ from ai_edge_litert.interpreter import Interpreter
 import keras_gans
 from keras_gans.export import ExportParityError
 from keras_gans.export import export_generator
+from tests import helpers
 
 BACKEND = keras.backend.backend()
 LATENT_DIM = 8  # the tiny DCGAN of conftest.py
 IMAGE_SHAPE = (16, 16, 1)
 TOLERANCE = 1e-4
+
+# Off TensorFlow each export is a TensorFlow child process (seconds); there
+# `float32_export` represents the latent generator (parity with this
+# backend's Keras generator, the card, every loader). The quantized exports
+# differ only in what the TensorFlow converter and exporter do, the same
+# code in the child as on TensorFlow, where they run in process and once
+# more through the JAX/torch hand-over (`hand_over_in_this_process` of
+# conftest.py).
+quantized_on_tensorflow_only = helpers.tensorflow_only(
+    "quantization (float16, int8, full-integer int8) and the replaced "
+    "stale files are the TensorFlow converter's and exporter's, the same "
+    "code in the TensorFlow child: checked on TensorFlow, in process and "
+    "through the child's hand-over; this backend's generator export is "
+    "float32_export"
+)
 
 
 def run_tflite(path, latents):
@@ -130,15 +147,13 @@ def test_saved_model_matches_keras_generator(float32_export, trained_gan):
     assert np.max(np.abs(images - expected)) <= TOLERANCE
 
 
-@pytest.mark.parametrize("mode", ["float16", "int8", "int8_full"])
+@quantized_on_tensorflow_only
+@pytest.mark.parametrize(
+    "mode", ["float16", "int8", "int8_full", "int8_full_hand_over"]
+)
 def test_quantized_files_are_smaller_with_finite_error(
     float32_export, quantized_exports, mode
 ):
-    if mode not in quantized_exports:
-        pytest.skip(
-            "Dynamic-range int8 is exported only on TensorFlow (see the "
-            "quantized_exports fixture); int8_full covers int8 here."
-        )
     _, float32_card = float32_export
     directory, card = quantized_exports[mode]
     size = os.path.getsize(os.path.join(directory, "generator.tflite"))
@@ -156,6 +171,7 @@ def scheme(name, representative_latents):
     return {"scheme": name, "representative_latents": representative_latents}
 
 
+@quantized_on_tensorflow_only
 def test_quantization_scheme_recorded(quantized_exports):
     schemes = {
         mode: (card["quantize"], card["quantization"])
@@ -165,10 +181,21 @@ def test_quantization_scheme_recorded(quantized_exports):
         "float16": ("float16", scheme("float16_weights", None)),
         "int8": ("int8", scheme("int8_dynamic_range", None)),
         "int8_full": ("int8", scheme("int8_full_integer_float_io", 32)),
+        # The child got `--quantize int8` and the calibration latents.
+        "int8_full_hand_over": (
+            "int8", scheme("int8_full_integer_float_io", 32),
+        ),
     }
-    assert schemes == {mode: expected[mode] for mode in quantized_exports}
+    assert schemes == expected
+    # Calibrated on the same latents, the child's file is as faithful.
+    errors = [
+        quantized_exports[mode][1]["export_errors"]["tflite_max_abs_error"]
+        for mode in ("int8_full", "int8_full_hand_over")
+    ]
+    assert errors[1] == pytest.approx(errors[0], rel=1e-4)
 
 
+@quantized_on_tensorflow_only
 def test_quantized_tflite_error_is_the_measured_one(
     quantized_exports, trained_gan
 ):
@@ -183,6 +210,7 @@ def test_quantized_tflite_error_is_the_measured_one(
         )
 
 
+@quantized_on_tensorflow_only
 def test_existing_directory_replaces_owned_files_only(quantized_exports):
     directory, _ = quantized_exports["float16"]
     with open(os.path.join(directory, "notes.txt")) as handle:
@@ -245,11 +273,21 @@ class OffByHalfDCGAN(keras_gans.DCGAN):
         return super().generate_from_latents(z, batch_size) + 0.5
 
 
+@helpers.tensorflow_only(
+    "the parity check and the failed export's clean-up are the TensorFlow "
+    "exporter's, the same code in the TensorFlow child: checked on "
+    "TensorFlow, in process and through the child's hand-over (its error "
+    "report re-raised); this backend's exports pass the check"
+)
+@pytest.mark.parametrize("route", ["in_process", "hand_over"])
 def test_parity_failure_raises_and_keeps_directory(
-    tmp_path, tiny_dcgan_factory
+    tmp_path, tiny_dcgan_factory, export_hand_over, route
 ):
     (tmp_path / "notes.txt").write_text("previous")
     gan = tiny_dcgan_factory(OffByHalfDCGAN)
-    with pytest.raises(ExportParityError, match="SavedModel differs"):
+    context = contextlib.nullcontext()
+    if route == "hand_over":
+        context = export_hand_over()
+    with context, pytest.raises(ExportParityError, match="SavedModel differs"):
         export_generator(gan, str(tmp_path))
     assert sorted(os.listdir(tmp_path)) == ["notes.txt"]

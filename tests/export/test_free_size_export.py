@@ -6,7 +6,9 @@ process); its SavedModel and `.tflite` file, loaded back, translate
 128x192 images like the Keras model does at that size (`translate()` runs
 them through the network rebuilt at free size with the trained weights).
 Sizes that are not multiples of 64 are refused with an error naming it;
-nothing is padded.
+nothing is padded. On JAX and torch this is the translator kind's
+representative export (tests/export/test_translator_export.py exports the
+variants on TensorFlow only).
 """
 
 import os
