@@ -17,9 +17,21 @@ from keras_gans.export import load_generator_artifact
 from keras_gans.recipes import dcgan
 from keras_gans.utils.images import make_grid
 from keras_gans.utils.images import to_uint8
+from tests import helpers
 
 BACKEND = keras.backend.backend()
 IMAGE_SHAPE = (16, 16, 1)
+
+# Off TensorFlow the `export_dir` export is a TensorFlow child process
+# (seconds) that adds nothing there: a GAN exports in tests/export
+# (`float32_export`), the `export` command through the upscaler's export,
+# and `sample` reads an export in tests/export/test_conditional_export.py;
+# the exported files run on TensorFlow or LiteRT whatever the backend.
+export_on_tensorflow_only = helpers.tensorflow_only(
+    "the export command's GAN round trip runs on TensorFlow; on this "
+    "backend tests/export exports a GAN (float32_export), runs the export "
+    "command (upscaler) and samples an export (conditional)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +89,7 @@ def read_png(path):
     return array[..., None] if array.ndim == 2 else array
 
 
+@export_on_tensorflow_only
 def test_export_round_trip(export_dir, gan, capsys):
     with open(os.path.join(export_dir, "model_card.json")) as handle:
         card = json.load(handle)
@@ -98,15 +111,23 @@ def test_export_round_trip(export_dir, gan, capsys):
 
 
 @pytest.mark.parametrize(
-    "kind", ["keras", "saved_model", "export_dir", "tflite"]
+    "kind",
+    ["keras"]
+    + [
+        pytest.param(kind, marks=export_on_tensorflow_only)
+        for kind in ("saved_model", "export_dir", "tflite")
+    ],
 )
-def test_sample_writes_png_grid(kind, gan, keras_path, export_dir, tmp_path):
-    artifact = {
-        "keras": keras_path,
-        "saved_model": os.path.join(export_dir, "saved_model"),
-        "export_dir": export_dir,
-        "tflite": os.path.join(export_dir, "generator.tflite"),
-    }[kind]
+def test_sample_writes_png_grid(kind, gan, keras_path, tmp_path, request):
+    if kind == "keras":
+        artifact = keras_path
+    else:
+        export_dir = request.getfixturevalue("export_dir")
+        artifact = {
+            "saved_model": os.path.join(export_dir, "saved_model"),
+            "export_dir": export_dir,
+            "tflite": os.path.join(export_dir, "generator.tflite"),
+        }[kind]
     output = str(tmp_path / "grid.png")
     code = main(
         ["sample", artifact, "-n", "5", "-o", output, "--seed", "3",
@@ -140,9 +161,9 @@ def test_sample_without_seed_is_random(keras_path, tmp_path):
 
 @pytest.mark.skipif(
     BACKEND != "tensorflow",
-    reason="Building a .tflite classifier needs the TensorFlow backend; on "
-    "JAX and torch the same loader error is tested in "
-    "tests/export/test_artifact_loader.py through a TensorFlow child.",
+    reason="Building a .tflite classifier needs the TensorFlow backend, "
+    "and the loader reads it with LiteRT whatever the Keras backend (as "
+    "tests/export/test_artifact_loader.py, also on TensorFlow only).",
 )
 def test_sample_non_generator_tflite_fails_clearly(tmp_path, capsys):
     path = str(tmp_path / "classifier.tflite")

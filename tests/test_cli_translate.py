@@ -8,8 +8,19 @@ from PIL import Image
 from keras_gans.cli import main
 from keras_gans.export import export_translator
 from keras_gans.utils.free_size import free_size_copy
+from tests import helpers
 
 SHAPE = (16, 16, 1)
+
+# The command reads images and runs the exported file (TensorFlow or
+# LiteRT), whatever the Keras backend; off TensorFlow the export alone is
+# a TensorFlow child process (seconds).
+pytestmark = helpers.tensorflow_only(
+    "the translate command runs the exported file, not the Keras backend; "
+    "on this backend a translator exports in "
+    "tests/export/test_free_size_export.py and the command runs the "
+    "upscaler's export (tests/export/test_upscaler_export.py)"
+)
 
 
 @pytest.fixture(scope="module")
