@@ -90,8 +90,8 @@ def evaluate(
         `seconds`. Generators add `fid`, `kid`, `kid_std`, `precision`,
         `recall`, and with a class output `inception_score`,
         `inception_score_std`, `class_counts`, `class_shares`,
-        `min_class_share`, `max_class_share` and `recognisability`; for conditional
-        generators `label_acc` (judged by the dataset's classifier
+        `min_class_share`, `max_class_share` and `recognisability`; for
+        conditional generators `label_acc` (judged by the dataset's classifier
         extractor) and `label_classifier`; `n`, `n_real`, `image_shape`,
         `seed`, `extractor` (its `describe()`, incl. weights and hashes),
         `fid_real_vs_real`, `real_vs_real_sizes` and `num_classes` (None
