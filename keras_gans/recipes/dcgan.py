@@ -32,6 +32,9 @@ _TRAINING = {
     "latent_dim": 100,
     "latent_classes": 0,
     "info_weight": 1.0,
+    "r1_gamma": 0.0,
+    "r1_interval": 1,
+    "d_dropout": 0.0,
 }
 
 # Short CPU runs on 28x28 digits: the mnist_28 generator at half width
@@ -96,6 +99,24 @@ def add_flags(parser):
         help="weight of the code's loss in both players' losses",
     )
     parser.add_argument("--d-steps", type=int, default=None)
+    parser.add_argument(
+        "--r1-gamma",
+        type=float,
+        default=None,
+        help="gamma of an R1 penalty on D's gradient at real images (0: none)",
+    )
+    parser.add_argument(
+        "--r1-interval",
+        type=int,
+        default=None,
+        help="apply R1 every this many D steps, weighted by it (lazy R1)",
+    )
+    parser.add_argument(
+        "--d-dropout",
+        type=float,
+        default=None,
+        help="dropout rate after each discriminator block",
+    )
     return parser
 
 
@@ -113,6 +134,9 @@ def build_model(args):
         latent_classes=args.latent_classes,
         info_weight=args.info_weight,
         d_steps=args.d_steps,
+        d_dropout=args.d_dropout,
+        r1_gamma=args.r1_gamma,
+        r1_interval=args.r1_interval,
         **ema_options(args),
         seed=args.seed,
     )

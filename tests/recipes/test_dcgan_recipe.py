@@ -168,3 +168,23 @@ def test_width_flags_build_those_networks():
     with pytest.raises(SystemExit) as stop:
         dcgan.main(["--g-filters", "32,0"])
     assert stop.value.code == 2
+
+
+@pytest.mark.once  # flag parsing and model building: backend-independent
+def test_discriminator_regularization_flags_reach_the_model():
+    args = dcgan.RECIPE.parse_args(
+        [
+            "--dataset", "mnist-idx", "--g-filters", "32,16",
+            "--d-filters", "8,16", "--r1-gamma", "2", "--r1-interval", "4",
+            "--d-dropout", "0.25",
+        ]
+    )
+    gan = dcgan.build_model(args)
+    (r1,) = gan.d_penalties
+    assert (r1.name, r1.gamma, r1.interval) == ("r1", 2.0, 4)
+    assert gan.d_dropout == 0.25
+    # Unset, the recipe adds neither.
+    plain = dcgan.build_model(
+        dcgan.RECIPE.parse_args(["--g-filters", "32,16", "--d-filters", "8,16"])
+    )
+    assert (plain.d_penalties, plain.d_dropout) == ([], 0.0)
