@@ -139,10 +139,56 @@ def test_fit_trains_the_code_head_and_logs_info():
     assert 0.5 < history.history["info"][-1] < 3.0
 
 
+def test_cluster_term_is_minus_the_weighted_mutual_information_on_reals():
+    from keras_gans.models.dcgan.dcgan import code_mutual_information
+
+    logits = np.random.default_rng(2).normal(size=(6, 4)).astype("float32")
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    marginal = p.mean(axis=0)
+    expected = -(marginal * np.log(marginal)).sum() + (p * np.log(p)).sum(1).mean()
+    mutual = helpers.to_numpy(code_mutual_information(logits))
+    np.testing.assert_allclose(mutual, expected, rtol=1e-5)
+    # Confident and balanced reaches log K; one category for all reaches 0.
+    confident = 50.0 * np.eye(4, dtype="float32")
+    np.testing.assert_allclose(
+        helpers.to_numpy(code_mutual_information(confident)), np.log(4), rtol=1e-4
+    )
+    same = np.tile(confident[:1], (4, 1))
+    assert abs(helpers.to_numpy(code_mutual_information(same))) < 1e-4
+    # The discriminator's extra term, on the real images' code logits only.
+    model = _code_model(cluster_weight=0.5)
+    fake = np.zeros((6, 4), "float32")
+    term = model.discriminator_class_loss(logits, None, fake, None)
+    np.testing.assert_allclose(helpers.to_numpy(term), -0.5 * expected, rtol=1e-5)
+    assert _code_model().discriminator_class_loss(logits, None, fake, None) is None
+
+
+@pytest.mark.parametrize("cluster_weight", [0.0, 1.0])
+def test_fit_with_the_cluster_term_moves_the_code_head(cluster_weight):
+    # Without InfoGAN's own term only the cluster term reaches the head.
+    model = _code_model(info_weight=0.0, cluster_weight=cluster_weight)
+    model.compile()
+    head = model.discriminator.get_layer("code_logits")
+    before = helpers.snapshot(head.weights)
+    images = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1))
+    history = model.fit(images.astype("float32"), batch_size=8, verbose=0)
+    assert np.isfinite(history.history["d_loss"][-1])
+    moved = [
+        not np.array_equal(old, new)
+        for old, new in zip(before, helpers.snapshot(head.weights))
+    ]
+    assert moved == [bool(cluster_weight)] * len(moved)
+
+
 def test_code_options_round_trip_and_are_checked():
-    model = _code_model(info_weight=2.0, d_minibatch_std=2)
+    model = _code_model(info_weight=2.0, d_minibatch_std=2, cluster_weight=0.5)
     clone = keras_gans.DCGAN.from_config(model.get_config())
     assert (clone.latent_classes, clone.info_weight) == (4, 2.0)
+    assert clone.cluster_weight == 0.5
+    with pytest.raises(ValueError, match="cluster_weight=1"):
+        helpers.tiny_dcgan(cluster_weight=1)
+    with pytest.raises(ValueError, match="cluster_weight=-2"):
+        helpers.tiny_dcgan(latent_classes=2, cluster_weight=-2)
     with pytest.raises(ValueError, match="latent_classes=9"):
         helpers.tiny_dcgan(latent_classes=9)
     with pytest.raises(ValueError, match="info_weight=-1"):

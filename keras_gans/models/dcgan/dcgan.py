@@ -48,17 +48,38 @@ def default_architecture(image_shape):
     }
 
 
-def _check_info_weight(info_weight):
+def _check_weight(name, value):
     try:
-        value = float(info_weight)
+        number = float(value)
     except (TypeError, ValueError):
-        value = -1.0
-    if not value >= 0.0:
+        number = -1.0
+    if isinstance(value, bool) or not number >= 0.0:
         raise ValueError(
-            "`info_weight` must be a non-negative number. "
-            + format_received(info_weight=info_weight)
+            f"`{name}` must be a non-negative number. "
+            + format_received(**{name: value})
         )
-    return value
+    return number
+
+
+def code_mutual_information(logits):
+    """The code head's mutual information with a batch of images.
+
+    `H(mean_i p_i) - mean_i H(p_i)` for the categorical predictions `p_i =
+    softmax(logits_i)` (IMSAT, Hu et al. 2017): large when each image gets
+    one category with confidence and the batch uses all of them equally.
+
+    Args:
+        logits: `(N, K)` code logits.
+
+    Returns:
+        A scalar, between 0 and `log(K)`.
+    """
+    log_p = ops.log_softmax(logits, axis=-1)
+    p = ops.exp(log_p)
+    mean_entropy = -ops.mean(ops.sum(p * log_p, axis=-1))
+    marginal = ops.mean(p, axis=0)
+    marginal_entropy = -ops.sum(marginal * ops.log(marginal + 1e-8))
+    return marginal_entropy - mean_entropy
 
 
 def _check_attention_resolution(resolution, image_shape, g_filters, d_filters):
@@ -169,6 +190,14 @@ class DCGAN(AdversarialModel):
             then get a category per mode, drawn in equal shares. 0 for none.
         info_weight: weight of the code's cross-entropy (logged as `info`)
             in both players' losses (InfoGAN's lambda; 1 for discrete codes).
+        cluster_weight: with a code, weight of a discriminator term that
+            makes its code head cluster the real images too: it maximizes
+            the mutual information between real images and the categories
+            (entropy of the batch's mean prediction minus the mean
+            entropy; IMSAT, Hu et al. 2017). Reading the fakes' codes with
+            the same head then ties each category to one mode of the data,
+            in the data's shares, instead of letting one category draw two
+            digits. 0 for none.
         d_steps: discriminator updates per generator update.
         seed: seed of the training latents.
         **kwargs: `AdversarialModel` arguments (`ema_decay`, `gp_weight`,
@@ -204,6 +233,7 @@ class DCGAN(AdversarialModel):
         d_minibatch_std=0,
         latent_classes=0,
         info_weight=1.0,
+        cluster_weight=0.0,
         d_steps=1,
         seed=None,
         **kwargs,
@@ -261,7 +291,17 @@ class DCGAN(AdversarialModel):
         self.attention_resolution = attention_resolution
         self.d_minibatch_std = self.discriminator.minibatch_std
         self.latent_classes = self.generator.latent_classes
-        self.info_weight = _check_info_weight(info_weight)
+        self.info_weight = _check_weight("info_weight", info_weight)
+        self.cluster_weight = _check_weight("cluster_weight", cluster_weight)
+        if self.cluster_weight and not self.latent_classes:
+            raise ValueError(
+                "`cluster_weight` trains the code head of `latent_classes` "
+                "on the real images: give latent_classes > 0 with it. "
+                + format_received(
+                    cluster_weight=cluster_weight,
+                    latent_classes=latent_classes,
+                )
+            )
 
     def latent_code_loss(self, fake_logits, z):
         """InfoGAN's term: cross-entropy of D's code logits on the fakes
@@ -273,6 +313,18 @@ class DCGAN(AdversarialModel):
             code, fake_logits, from_logits=True
         )
         return self.info_weight * ops.mean(cross_entropy)
+
+    def discriminator_class_loss(
+        self, real_logits, labels, fake_logits, fake_labels
+    ):
+        """With `cluster_weight`, D's code head also clusters the real
+        images: it maximizes their mutual information with its categories
+        (`code_mutual_information`). The head must read each fake's code
+        too, so each category of the generator is pulled to one equally
+        frequent mode of the data; `None` (nothing) otherwise."""
+        if not self.cluster_weight:
+            return None
+        return -self.cluster_weight * code_mutual_information(real_logits)
 
     @classmethod
     def from_preset(cls, preset, **overrides):
@@ -298,6 +350,7 @@ class DCGAN(AdversarialModel):
                 "d_minibatch_std": self.d_minibatch_std,
                 "latent_classes": self.latent_classes,
                 "info_weight": self.info_weight,
+                "cluster_weight": self.cluster_weight,
             }
         )
         return config
