@@ -32,6 +32,7 @@ _TRAINING = {
     "latent_dim": 100,
     "latent_classes": 0,
     "info_weight": 1.0,
+    "cluster_weight": 0.0,
     "r1_gamma": 0.0,
     "r1_interval": 1,
     "d_dropout": 0.0,
@@ -98,6 +99,13 @@ def add_flags(parser):
         default=None,
         help="weight of the code's loss in both players' losses",
     )
+    parser.add_argument(
+        "--cluster-weight",
+        type=float,
+        default=None,
+        help="weight of the code head clustering the real images (ties each "
+        "code category to one mode of the data; 0: none)",
+    )
     parser.add_argument("--d-steps", type=int, default=None)
     parser.add_argument(
         "--r1-gamma",
@@ -133,6 +141,7 @@ def build_model(args):
         d_filters=args.d_filters,
         latent_classes=args.latent_classes,
         info_weight=args.info_weight,
+        cluster_weight=args.cluster_weight,
         d_steps=args.d_steps,
         d_dropout=args.d_dropout,
         r1_gamma=args.r1_gamma,
