@@ -11,8 +11,9 @@ import sys
 
 from keras_gans.recipes.latent_kind import LatentKind
 from keras_gans.recipes.recipe_flags import add_ema_flags
+from keras_gans.recipes.recipe_flags import add_network_flags
 from keras_gans.recipes.recipe_flags import ema_options
-from keras_gans.recipes.recipe_flags import parse_widths
+from keras_gans.recipes.recipe_flags import network_options
 from keras_gans.recipes.recipe_runner import RecipeRunner
 
 DESCRIPTION = (
@@ -75,37 +76,7 @@ def add_flags(parser):
         "--lr", type=float, default=None, help="Adam learning rate of D and G"
     )
     add_ema_flags(parser)
-    parser.add_argument(
-        "--g-filters",
-        type=parse_widths,
-        default=None,
-        help="generator widths, e.g. 128,64 (default: the size's preset)",
-    )
-    parser.add_argument(
-        "--d-filters",
-        type=parse_widths,
-        default=None,
-        help="discriminator widths, e.g. 64,128 (default: the size's preset)",
-    )
-    parser.add_argument(
-        "--latent-classes",
-        type=int,
-        default=None,
-        help="categories of an InfoGAN code read off the latent (0: none)",
-    )
-    parser.add_argument(
-        "--info-weight",
-        type=float,
-        default=None,
-        help="weight of the code's loss in both players' losses",
-    )
-    parser.add_argument(
-        "--cluster-weight",
-        type=float,
-        default=None,
-        help="weight of the code head clustering the real images (ties each "
-        "code category to one mode of the data; 0: none)",
-    )
+    add_network_flags(parser)
     parser.add_argument("--d-steps", type=int, default=None)
     parser.add_argument(
         "--r1-gamma",
@@ -137,11 +108,7 @@ def build_model(args):
     gan = keras_gans.DCGAN(
         image_shape=args.image_shape,
         latent_dim=args.latent_dim,
-        g_filters=args.g_filters,
-        d_filters=args.d_filters,
-        latent_classes=args.latent_classes,
-        info_weight=args.info_weight,
-        cluster_weight=args.cluster_weight,
+        **network_options(args),
         d_steps=args.d_steps,
         d_dropout=args.d_dropout,
         r1_gamma=args.r1_gamma,

@@ -27,8 +27,9 @@ DATASET_DEFAULTS = {
 }
 
 
+# MLP networks: the DCGAN family's width and code flags do not apply.
 RECIPE = variant_recipe.recipe(
-    __name__, "gan", "GAN", DESCRIPTION, DATASET_DEFAULTS
+    __name__, "gan", "GAN", DESCRIPTION, DATASET_DEFAULTS, network_flags=False
 )
 
 

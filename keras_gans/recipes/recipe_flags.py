@@ -135,6 +135,57 @@ def add_optimizer_flags(parser, d_steps_help="D steps per G step"):
     return parser
 
 
+def add_network_flags(parser):
+    """The DCGAN family's network flags (dcgan and the variant recipes):
+    widths and InfoGAN's categorical code with its clustering term."""
+    parser.add_argument(
+        "--g-filters",
+        type=parse_widths,
+        default=None,
+        help="generator widths, e.g. 128,64 (default: the size's preset)",
+    )
+    parser.add_argument(
+        "--d-filters",
+        type=parse_widths,
+        default=None,
+        help="discriminator widths, e.g. 64,128 (default: the size's preset)",
+    )
+    parser.add_argument(
+        "--latent-classes",
+        type=int,
+        default=None,
+        help="categories of an InfoGAN code read off the latent (0: none)",
+    )
+    parser.add_argument(
+        "--info-weight",
+        type=float,
+        default=None,
+        help="weight of the code's loss in both players' losses",
+    )
+    parser.add_argument(
+        "--cluster-weight",
+        type=float,
+        default=None,
+        help="weight of the code head clustering the real images (ties each "
+        "code category to one mode of the data; 0: none)",
+    )
+    return parser
+
+
+NETWORK_FLAGS = (
+    "g_filters", "d_filters", "latent_classes", "info_weight", "cluster_weight"
+)
+
+
+def network_options(args):
+    """The model arguments of `add_network_flags`' flags that are set."""
+    return {
+        key: getattr(args, key)
+        for key in NETWORK_FLAGS
+        if getattr(args, key, None) is not None
+    }
+
+
 # StyleGAN2-ADA's ramp-up: the half-life is at most 5% of the images seen.
 EMA_RAMPUP = 0.05
 

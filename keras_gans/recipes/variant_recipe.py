@@ -1,5 +1,5 @@
-"""What the DCGAN-family variant recipes (wgan, wgan_gp, lsgan, sngan,
-sagan) share: their flags and how a model is built from them.
+"""What the variant recipes (gan, and the DCGAN family's wgan, wgan_gp,
+lsgan, sngan, sagan) share: their flags and how a model is built from them.
 
 Each variant's paper settings are its class defaults (loss, optimizers,
 n_critic, penalties); the flags override only what is given.
@@ -8,16 +8,21 @@ n_critic, penalties); the flags override only what is given.
 import functools
 
 from keras_gans.recipes.latent_kind import LatentKind
+from keras_gans.recipes.recipe_flags import add_network_flags
 from keras_gans.recipes.recipe_flags import add_optimizer_flags
 from keras_gans.recipes.recipe_flags import compile_with_flags
 from keras_gans.recipes.recipe_flags import ema_options
+from keras_gans.recipes.recipe_flags import network_options
 from keras_gans.recipes.recipe_runner import RecipeRunner
 
 
-def add_flags(parser):
+def add_flags(parser, network_flags=True):
     """Flags of every variant recipe (the shared and latent ones come from
-    the runner)."""
+    the runner); `network_flags` adds the DCGAN family's widths and code
+    flags (`add_network_flags`)."""
     add_optimizer_flags(parser, d_steps_help="critic steps per G step")
+    if network_flags:
+        add_network_flags(parser)
     parser.add_argument(
         "--augment",
         default=None,
@@ -45,6 +50,7 @@ def build_model(class_name, args):
         **ema_options(args),
         "seed": args.seed,
         "augment": _augment(args),
+        **network_options(args),
     }
     if args.d_steps is not None:
         options["d_steps"] = args.d_steps
@@ -65,8 +71,11 @@ def _augment(args):
     )
 
 
-def recipe(module, name, class_name, description, dataset_defaults):
-    """The `RecipeRunner` of the variant `keras_gans.<class_name>`."""
+def recipe(
+    module, name, class_name, description, dataset_defaults, network_flags=True
+):
+    """The `RecipeRunner` of the variant `keras_gans.<class_name>`
+    (`network_flags=False` for a model outside the DCGAN family)."""
     return RecipeRunner(
         module,
         name,
@@ -74,5 +83,5 @@ def recipe(module, name, class_name, description, dataset_defaults):
         LatentKind(),
         dataset_defaults,
         functools.partial(build_model, class_name),
-        add_flags,
+        functools.partial(add_flags, network_flags=network_flags),
     )

@@ -101,3 +101,20 @@ def test_cli_does_not_run_shared_recipe_modules_as_variants(capsys):
 
     assert main(["train", "variant_recipe"]) == 2
     assert "unknown variant 'variant_recipe'" in capsys.readouterr().err
+
+
+@pytest.mark.once  # flag parsing and model building: backend-independent
+def test_network_flags_reach_a_dcgan_family_variant_but_not_the_mlp_gan():
+    args = _args(
+        "lsgan",
+        [
+            "--dataset", "digits", "--image-shape", "16,16,1",
+            "--g-filters", "16,8", "--d-filters", "8,16",
+            "--latent-classes", "4", "--cluster-weight", "0.5",
+        ],
+    )
+    gan = variant_recipe.build_model("LSGAN", args)
+    assert (gan.g_filters, gan.d_filters) == ((16, 8), (8, 16))
+    assert (gan.latent_classes, gan.cluster_weight) == (4, 0.5)
+    with pytest.raises(SystemExit):
+        _args("gan", ["--latent-classes", "4"])
