@@ -3,6 +3,7 @@ DiffAugment, conditional batch normalization, reflection padding, image pools,
 a transposed convolution that trains fast with JAX on CPU."""
 
 from keras_gans.layers.categorical_latent_code import CategoricalLatentCode
+from keras_gans.layers.cluster_score import ClusterScore
 from keras_gans.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )

@@ -169,11 +169,23 @@ def add_network_flags(parser):
         help="weight of the code head clustering the real images (ties each "
         "code category to one mode of the data; 0: none)",
     )
+    parser.add_argument(
+        "--cluster-scores",
+        type=int,
+        choices=(0, 1),
+        default=None,
+        help="1: D scores each image against the images of its code category",
+    )
     return parser
 
 
 NETWORK_FLAGS = (
-    "g_filters", "d_filters", "latent_classes", "info_weight", "cluster_weight"
+    "g_filters",
+    "d_filters",
+    "latent_classes",
+    "info_weight",
+    "cluster_weight",
+    "cluster_scores",
 )
 
 

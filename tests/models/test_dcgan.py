@@ -185,8 +185,14 @@ def test_code_options_round_trip_and_are_checked():
     clone = keras_gans.DCGAN.from_config(model.get_config())
     assert (clone.latent_classes, clone.info_weight) == (4, 2.0)
     assert clone.cluster_weight == 0.5
+    clone = keras_gans.DCGAN.from_config(
+        _code_model(cluster_scores=True).get_config()
+    )
+    assert clone.cluster_scores and clone.discriminator.cluster_scores
     with pytest.raises(ValueError, match="cluster_weight=1"):
         helpers.tiny_dcgan(cluster_weight=1)
+    with pytest.raises(ValueError, match="cluster_scores=True"):
+        helpers.tiny_dcgan(cluster_scores=True)
     with pytest.raises(ValueError, match="cluster_weight=-2"):
         helpers.tiny_dcgan(latent_classes=2, cluster_weight=-2)
     with pytest.raises(ValueError, match="latent_classes=9"):

@@ -122,6 +122,7 @@ def test_the_builder_is_an_alias():
         "seed": None,
         "minibatch_std": 0,
         "code_classes": 0,
+        "cluster_scores": False,
         "name": "discriminator",
     }
     assert keras_gans.DCGANDiscriminator is DCGANDiscriminator

@@ -198,6 +198,12 @@ class DCGAN(AdversarialModel):
             the same head then ties each category to one mode of the data,
             in the data's shares, instead of letting one category draw two
             digits. 0 for none.
+        cluster_scores: with a code, D gives one score per category and
+            judges each image, real or fake, by the score of the category
+            its code head reads (`keras_gans.layers.ClusterScore`; a
+            discriminator conditioned on self-found clusters, Liu et al.
+            2020). A category that draws only part of its mode (the 9s of
+            a 4-and-9 cluster) is then penalised for it.
         d_steps: discriminator updates per generator update.
         seed: seed of the training latents.
         **kwargs: `AdversarialModel` arguments (`ema_decay`, `gp_weight`,
@@ -234,6 +240,7 @@ class DCGAN(AdversarialModel):
         latent_classes=0,
         info_weight=1.0,
         cluster_weight=0.0,
+        cluster_scores=False,
         d_steps=1,
         seed=None,
         **kwargs,
@@ -273,6 +280,7 @@ class DCGAN(AdversarialModel):
                 attention_resolution=attention_resolution,
                 minibatch_std=d_minibatch_std,
                 code_classes=latent_classes,
+                cluster_scores=cluster_scores,
                 name="discriminator",
             ),
             latent_dim=latent_dim,
@@ -293,6 +301,7 @@ class DCGAN(AdversarialModel):
         self.latent_classes = self.generator.latent_classes
         self.info_weight = _check_weight("info_weight", info_weight)
         self.cluster_weight = _check_weight("cluster_weight", cluster_weight)
+        self.cluster_scores = self.discriminator.cluster_scores
         if self.cluster_weight and not self.latent_classes:
             raise ValueError(
                 "`cluster_weight` trains the code head of `latent_classes` "
@@ -351,6 +360,7 @@ class DCGAN(AdversarialModel):
                 "latent_classes": self.latent_classes,
                 "info_weight": self.info_weight,
                 "cluster_weight": self.cluster_weight,
+                "cluster_scores": self.cluster_scores,
             }
         )
         return config

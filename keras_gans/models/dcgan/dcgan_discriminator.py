@@ -6,6 +6,7 @@ import random
 import keras
 from keras import layers
 
+from keras_gans.layers.cluster_score import ClusterScore
 from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
 from keras_gans.models.dcgan.blocks import attention_at
 from keras_gans.models.dcgan.blocks import check_attention_resolution
@@ -163,6 +164,7 @@ class DCGANDiscriminator(keras.Model):
         seed=None,
         minibatch_std=0,
         code_classes=0,
+        cluster_scores=False,
         name="dcgan_discriminator",
         **kwargs,
     ):
@@ -180,6 +182,15 @@ class DCGANDiscriminator(keras.Model):
         seed = check_seed(seed)
         minibatch_std = check_non_negative_int("minibatch_std", minibatch_std)
         code_classes = check_non_negative_int("code_classes", code_classes)
+        cluster_scores = bool(cluster_scores)
+        if cluster_scores and not code_classes:
+            raise ValueError(
+                "`cluster_scores` reads each image's category off the code "
+                "head: give code_classes > 0 with it. "
+                + format_received(
+                    cluster_scores=cluster_scores, code_classes=code_classes
+                )
+            )
 
         images = keras.Input(image_shape, name="images")
         x = discriminator_features(
@@ -194,10 +205,16 @@ class DCGANDiscriminator(keras.Model):
             seed=seed,
             minibatch_std=minibatch_std,
         )
-        score = layers.Dense(1, dtype="float32", name="score")
+        units = code_classes if cluster_scores else 1
+        score = layers.Dense(units, dtype="float32", name="score")
         outputs = maybe_spectral_norm(score, spectral_norm)(x)
         if code_classes:
-            outputs = [outputs, code_head(x, code_classes)]
+            code_logits = code_head(x, code_classes)
+            if cluster_scores:
+                outputs = ClusterScore(dtype="float32", name="cluster_score")(
+                    [outputs, code_logits]
+                )
+            outputs = [outputs, code_logits]
         super().__init__(inputs=images, outputs=outputs, name=name, **kwargs)
 
         self.image_shape = image_shape
@@ -210,6 +227,7 @@ class DCGANDiscriminator(keras.Model):
         self.seed = seed
         self.minibatch_std = minibatch_std
         self.code_classes = code_classes
+        self.cluster_scores = cluster_scores
 
     def get_config(self):
         return {
@@ -223,6 +241,7 @@ class DCGANDiscriminator(keras.Model):
             "seed": self.seed,
             "minibatch_std": self.minibatch_std,
             "code_classes": self.code_classes,
+            "cluster_scores": self.cluster_scores,
             "name": self.name,
         }
 
