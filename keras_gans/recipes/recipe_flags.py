@@ -154,7 +154,8 @@ def add_network_flags(parser):
         "--latent-classes",
         type=int,
         default=None,
-        help="categories of an InfoGAN code read off the latent (0: none)",
+        help="categories of an InfoGAN code read off the latent (0: none, "
+        "and none of the code's options)",
     )
     parser.add_argument(
         "--info-weight",
@@ -189,12 +190,20 @@ NETWORK_FLAGS = (
 )
 
 
+# Options of the code: `--latent-classes 0` turns them off with it, so
+# that a dataset whose defaults use a code can be trained without one.
+CODE_FLAGS = ("info_weight", "cluster_weight", "cluster_scores")
+
+
 def network_options(args):
-    """The model arguments of `add_network_flags`' flags that are set."""
+    """The model arguments of `add_network_flags`' flags that are set
+    (without the code's options when `--latent-classes` is 0)."""
+    no_code = getattr(args, "latent_classes", None) == 0
     return {
         key: getattr(args, key)
         for key in NETWORK_FLAGS
         if getattr(args, key, None) is not None
+        and not (no_code and key in CODE_FLAGS)
     }
 
 

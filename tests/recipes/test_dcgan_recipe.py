@@ -188,3 +188,17 @@ def test_discriminator_regularization_flags_reach_the_model():
         dcgan.RECIPE.parse_args(["--g-filters", "32,16", "--d-filters", "8,16"])
     )
     assert (plain.d_penalties, plain.d_dropout) == ([], 0.0)
+
+
+@pytest.mark.once  # flag resolution: backend-independent
+def test_no_code_turns_the_codes_cluster_options_off():
+    args = dcgan.RECIPE.parse_args(["--dataset", "mnist-idx"])
+    assert (args.latent_classes, args.cluster_weight, args.cluster_scores) == (
+        10, 1.0, 1
+    )
+    gan = dcgan.build_model(
+        dcgan.RECIPE.parse_args(["--dataset", "mnist-idx", "--latent-classes", "0"])
+    )
+    assert (gan.latent_classes, gan.cluster_weight, gan.cluster_scores) == (
+        0, 0.0, False
+    )
