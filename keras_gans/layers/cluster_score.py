@@ -17,12 +17,27 @@ class ClusterScore(keras.layers.Layer):
     easy half of its mode is told so. The arg-max passes no gradient to
     the code head, which only its own losses train.
 
+    Raises:
+        ValueError: at build, when `scores` and `code_logits` do not have
+            the same number of categories.
+
     Example:
 
-    >>> layer = ClusterScore()
-    >>> layer([np.array([[1.0, 2.0]]), np.array([[0.1, 3.0]])])
-    array([[2.]])
+    ```python
+    layer = keras_gans.layers.ClusterScore()
+    layer([np.array([[1.0, 2.0]]), np.array([[0.1, 3.0]])])  # [[2.0]]
+    ```
     """
+
+    def build(self, input_shape):
+        scores_shape, logits_shape = input_shape
+        if scores_shape[-1] != logits_shape[-1]:
+            raise ValueError(
+                "ClusterScore needs one score per code category: `scores` "
+                "and `code_logits` must have the same last dimension. "
+                f"Received: scores shape={tuple(scores_shape)}, "
+                f"code_logits shape={tuple(logits_shape)}"
+            )
 
     def call(self, inputs):
         scores, code_logits = inputs

@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 import keras_gans
 from keras_gans.layers import ClusterScore
@@ -13,6 +14,11 @@ def test_picks_the_score_of_the_code_heads_category():
     picked = helpers.to_numpy(ClusterScore()([scores, logits]))
     expected = scores[np.arange(6), logits.argmax(axis=1)][:, None]
     np.testing.assert_array_equal(picked, expected)
+
+
+def test_a_score_per_category_is_required():
+    with pytest.raises(ValueError, match=r"scores shape=\(2, 3\).*\(2, 4\)"):
+        ClusterScore()([np.zeros((2, 3), "float32"), np.zeros((2, 4), "float32")])
 
 
 def test_a_cluster_scored_discriminator_reads_one_score_per_category():
