@@ -19,20 +19,21 @@ def run_train_step(model, session):
     Returns:
         What `fit()` expects from `train_step` on the session's backend.
     """
-    batch = model.unpack_batch(session.data)
-    context = StepContext(batch)
-    model._begin_step(context)
-    try:
-        for item in model.train_phases():
-            if isinstance(item, Forward):
-                _share(session, context, item)
-            else:
-                _run_phase(model, session, context, item)
-        session.run(model.after_train_step)
-        session.run(model._count_step)
-        logs = session.run(model.get_metrics_result)
-    finally:
-        model._end_step()
+    with session.scope():
+        batch = model.unpack_batch(session.data)
+        context = StepContext(batch)
+        model._begin_step(context)
+        try:
+            for item in model.train_phases():
+                if isinstance(item, Forward):
+                    _share(session, context, item)
+                else:
+                    _run_phase(model, session, context, item)
+            session.run(model.after_train_step)
+            session.run(model._count_step)
+            logs = session.run(model.get_metrics_result)
+        finally:
+            model._end_step()
     return session.finish(logs)
 
 

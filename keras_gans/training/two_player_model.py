@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_gans import losses as gan_losses
 from keras_gans.training.drivers import get_driver
+from keras_gans.training.fit_guard import FitGuard
 from keras_gans.training.optimizer_group import OptimizerGroup
 from keras_gans.training.phase import Forward
 from keras_gans.training.phase import Phase
@@ -43,6 +44,9 @@ def _is_auto(value):
 
 # Keyword arguments of `keras.Model.compile` kept in the compile config.
 _PASSED_COMPILE_ARGS = ("jit_compile", "steps_per_execution", "run_eagerly")
+# Where `callbacks` is among `keras.Model.fit`'s positional arguments
+# (x, y, batch_size, epochs, verbose, callbacks).
+_CALLBACKS_POSITION = 5
 # The shortcut arguments of `compile()` and the optimizers they name.
 _SHORTCUTS = {"d_optimizer": "discriminator", "g_optimizer": "generator"}
 
@@ -328,6 +332,26 @@ class TwoPlayerModel(keras.Model):
             self._build_optimizers()
         # A new plan, new networks and new trackers: trace a new step.
         self.train_function = None
+
+    def fit(self, *args, **kwargs):
+        """`keras.Model.fit`, after which the model is whole even if it raised.
+
+        Whatever raises inside (the data pipeline, a callback, the step,
+        Ctrl-C), the model is left usable and saveable with the values of
+        its last completed step, or its values before `fit()`, and the
+        error is re-raised unchanged: see `FitGuard` for how, and its
+        limits.
+        """
+        guard = FitGuard(self)
+        if len(args) > _CALLBACKS_POSITION:
+            args = list(args)
+            args[_CALLBACKS_POSITION] = guard.with_callbacks(
+                args[_CALLBACKS_POSITION]
+            )
+        else:
+            kwargs["callbacks"] = guard.with_callbacks(kwargs.get("callbacks"))
+        with guard:
+            return super().fit(*args, **kwargs)
 
     def fit_stages(self, x=None, steps_per_epoch=None, callbacks=None, **kwargs):
         """Trains through every remaining stage of `stages()` with `fit()`.

@@ -8,8 +8,15 @@ gradients and apply updates on its backend, and exposes:
 - `vjp(fn, inputs, cotangent=None, create_graph=True)`: the
   vector-Jacobian product of any function written with `keras.ops`
   (see `keras_gans.training.vjp`, which dispatches here).
+- `keep_state_on_fault(model)`: called as training starts, so that an
+  error inside `fit()` leaves the variables holding values; returns a
+  function that restores the values of that moment, or `None` where an
+  unfinished step never changes them (see
+  `keras_gans.training.fit_guard.FitGuard`).
 - `StepSession(model, *args)`: one `train_step` on that backend (`(data)`
-  on TensorFlow and torch, `(state, data)` on JAX). It runs code against
+  on TensorFlow and torch, `(state, data)` on JAX). Its `scope()` holds
+  the whole step (on TensorFlow, every op then waits for the batch). It
+  runs code against
   the model's current state (`run`), computes shared forward passes that
   later phases differentiate through (`forward`), updates one phase's
   networks with that phase's optimizer (`update`), and returns what
@@ -56,3 +63,22 @@ def discarding_scope():
         # enclosing step's values, not the variables' own.
         scope.state_mapping = dict(parent.state_mapping)
     return scope
+
+
+def state_restorer(model):
+    """A function restoring every variable of `model` (weights, RNG state,
+    trackers, optimizer slots) to its current value, kept on the host."""
+    seen, variables = set(), []
+    for variable in [*model.variables, *model.optimizer.variables]:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            variables.append(variable)
+    values = [
+        keras.ops.convert_to_numpy(keras.ops.copy(v.value)) for v in variables
+    ]
+
+    def restore():
+        for variable, value in zip(variables, values):
+            variable.assign(value)
+
+    return restore

@@ -9,6 +9,8 @@ looked up by identity (the order of `model.trainable_variables` is not
 (BatchNorm statistics, seed states, metric trackers).
 """
 
+import contextlib
+
 import jax
 import keras
 from keras import tree
@@ -35,6 +37,34 @@ def vjp(fn, inputs, cotangent=None, create_graph=True):
     if not create_graph:
         grads = jax.lax.stop_gradient(grads)
     return outputs, grads
+
+
+def keep_state_on_fault(model):
+    """Makes Keras' JAX `fit()` write the pre-`fit` values back on an error.
+
+    The trainer purges the variables' values when the first step takes
+    the state, and writes `model._jax_state` back when `fit()` ends; that
+    record is only set once a step has completed, so an error in the
+    first step (fetching, tracing or running it) left every variable
+    empty. Recording the current values first closes the gap: they are
+    references to immutable arrays, the very ones the first step takes,
+    so nothing is copied. Called at the start of training (`FitGuard`).
+
+    Returns:
+        `None`: a JAX step is a function of the state, so one that fails
+        changes nothing.
+    """
+    if getattr(model, "_jax_state", None) is not None:
+        return None
+    model._jax_state = {
+        "trainable_variables": [v.value for v in model.trainable_variables],
+        "non_trainable_variables": [
+            v.value for v in model.non_trainable_variables
+        ],
+        "optimizer_variables": [v.value for v in model.optimizer.variables],
+        "metrics_variables": [v.value for v in model.metrics_variables],
+    }
+    return None
 
 
 def _state_groups(model):
@@ -85,6 +115,10 @@ class StepSession:
             for variable, value in zip(group, group_values):
                 self.values[id(variable)] = value
         self._pullbacks = {}
+
+    def scope(self):
+        # Ops run in order: nothing runs before the batch exists.
+        return contextlib.nullcontext()
 
     def run(self, fn):
         out, new_values = _stateful_call(fn, self._variables, self.values)

@@ -4,6 +4,15 @@ import tensorflow as tf
 from keras import tree
 
 from keras_gans.training.drivers import discarding_scope
+from keras_gans.training.drivers import state_restorer
+
+
+def keep_state_on_fault(model):
+    # Variables are updated in place, so a step that fails part-way keeps
+    # what it assigned so far (BatchNorm statistics, an earlier phase's
+    # update). One host copy per fit() call, not per step, undoes that for
+    # the first step, the one a bug in new code fails.
+    return state_restorer(model)
 
 
 def replica_info():
@@ -70,6 +79,17 @@ class StepSession:
         self.model = model
         self.data = data
         self._tapes = {}
+
+    def scope(self):
+        """Every op of the step waits for the batch.
+
+        Automatic control dependencies order a traced step's updates per
+        variable only, so the updates that do not read the batch (step
+        counters, optimizer `iterations`, RNG states) would run even when
+        fetching the batch fails: a failed step would count as done.
+        """
+        tensors = [x for x in tree.flatten(self.data) if tf.is_tensor(x)]
+        return tf.control_dependencies(tensors)
 
     def run(self, fn):
         return fn()

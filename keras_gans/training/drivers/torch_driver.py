@@ -1,10 +1,21 @@
 """PyTorch gradient driver: eager autograd, one optimizer per phase."""
 
+import contextlib
+
 import keras
 import torch
 from keras import tree
 
 from keras_gans.training.drivers import discarding_scope
+from keras_gans.training.drivers import state_restorer
+
+
+def keep_state_on_fault(model):
+    # Variables are updated in place, so a step that fails part-way keeps
+    # what it assigned so far (BatchNorm statistics, an earlier phase's
+    # update). One host copy per fit() call, not per step, undoes that for
+    # the first step, the one a bug in new code fails.
+    return state_restorer(model)
 
 
 def replica_info():
@@ -60,6 +71,10 @@ class StepSession:
         self.model = model
         self.data = data
         self._retain = False
+
+    def scope(self):
+        # Ops run in order: nothing runs before the batch exists.
+        return contextlib.nullcontext()
 
     def run(self, fn):
         with torch.no_grad():
