@@ -290,7 +290,9 @@ def main(argv=None):
 
     Returns:
         The exit code: 0 on success, 1 when the command fails (the error is
-        printed on stderr), 2 for usage errors and unknown variants.
+        printed on stderr), 2 for usage errors and unknown variants. `train`
+        passes on its recipe's code (1 diverged, 3 the run could not start
+        or go on: see `RecipeRunner.main`).
 
     Example:
 

@@ -1,5 +1,7 @@
 """`TrainingCheckpoint`: atomic whole-model checkpoints to resume from."""
 
+import contextlib
+import errno
 import glob
 import json
 import math
@@ -10,6 +12,7 @@ import warnings
 import keras
 import numpy as np
 
+from keras_gans.utils.checkpoint_write_error import CheckpointWriteError
 from keras_gans.utils.safe_loading import load_keras_file
 from keras_gans.utils.unsafe_model_file_error import UnsafeModelFileError
 from keras_gans.utils.validation import check_directory_arg
@@ -36,11 +39,29 @@ def _fsync(path):
 
 def _write_json_atomically(path, payload):
     tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        json.dump(payload, f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            json.dump(payload, f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        _remove_quietly(tmp)
+        raise
+
+
+def _remove_quietly(path):
+    # Cleaning up after a failed write: the file system that refused the
+    # write may refuse this too, and the first error is the one to report.
+    with contextlib.suppress(OSError):
+        os.remove(path)
+
+
+def _reason(error):
+    """`"No space left on device (ENOSPC)"`: an `OSError` in words."""
+    reason = error.strerror or str(error)
+    code = errno.errorcode.get(error.errno)
+    return f"{reason} ({code})" if code else reason
 
 
 def _non_finite_state(model, logs=None):
@@ -98,17 +119,22 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     rate schedules), the EMA generator, the adaptive augmentation
     probability and any other state variable of the model, the seed
     generator states, the compile configuration and the training stage
-    with the steps done in it; `latest.json` records the epoch (and, for
-    keras-gans models, the stage, its name and the step counts). `restore()` followed by `fit(..., initial_epoch=epoch)`
+    with the steps done in it; `latest.json` records the epoch, the Keras
+    backend that wrote the file (and, for keras-gans models, the stage, its
+    name and the step counts). `restore()` followed by
+    `fit(..., initial_epoch=epoch)`
     continues training where it stopped (with `keras_gans.data.load(...,
     initial_epoch=epoch)` the data order is also the uninterrupted one).
 
     Writes are crash-safe: each file is written under a temporary name,
     flushed to disk and renamed, and `latest.json` is replaced (the same
     way) only after the rename, so a process killed at any moment leaves
-    the previous checkpoint intact and loadable. A model whose losses or
-    weights are NaN or infinite is never saved, so the last checkpoint
-    stays the last good one.
+    the previous checkpoint intact and loadable. A write the file system
+    refuses (a full disk) leaves them intact too: the partial file is
+    removed and a `CheckpointWriteError` (an `OSError`) says which
+    checkpoint is kept. A model whose losses or weights are NaN or
+    infinite is never saved, so the last checkpoint stays the last good
+    one.
 
     It plays the role of `keras.callbacks.BackupAndRestore`, which loads
     weights back into a model the script must first rebuild and compile
@@ -174,6 +200,10 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         Raises:
             ValueError: if a weight or optimizer variable of `model` is
                 NaN or infinite (the last good checkpoint is kept).
+            CheckpointWriteError: (an `OSError` with the failed write's
+                `errno`) if the file system refuses a write; the partial
+                file is removed, and the previous checkpoint and
+                `latest.json` are unchanged.
         """
         problem = _non_finite_state(model)
         if problem is not None:
@@ -181,20 +211,79 @@ class TrainingCheckpoint(keras.callbacks.Callback):
                 f"Refusing to checkpoint a model whose {problem} is not "
                 "finite. " + format_received(epoch=epoch)
             )
+        try:
+            self._write(model, epoch)
+        except OSError as error:
+            self._remove_partial_files()
+            raise self._write_error(error, epoch) from error
+        # After the new checkpoint is complete: a failure here leaves it
+        # and the one before it.
+        self._prune()
+        return self.path(epoch)
+
+    def path(self, epoch):
+        """The file of `epoch`'s checkpoint (`directory/epoch_XXXX.keras`)."""
+        return os.path.join(self.directory, f"epoch_{epoch:04d}.keras")
+
+    def record(self):
+        """The `latest.json` record, or `None` if missing or unreadable.
+
+        Returns:
+            A dict: `epoch`, `path` (the file name), `backend` (the Keras
+            backend that wrote the checkpoint; absent in records of
+            earlier versions) and, for keras-gans models, `stage`,
+            `stage_name`, `stage_step` and `step`.
+        """
+        try:
+            with open(os.path.join(self.directory, _LATEST)) as f:
+                payload = json.load(f)
+        except (OSError, ValueError):
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    def _write(self, model, epoch):
         os.makedirs(self.directory, exist_ok=True)
         self._remove_partial_files()
-        name = f"epoch_{epoch:04d}.keras"
-        path = os.path.join(self.directory, name)
+        path = self.path(epoch)
+        name = os.path.basename(path)
         tmp = os.path.join(self.directory, _PARTIAL + name)
         model.save(tmp)
         _fsync(tmp)
         os.replace(tmp, path)
-        _write_json_atomically(
-            os.path.join(self.directory, _LATEST),
-            {"epoch": int(epoch), "path": name, **_progress(model)},
+        try:
+            _write_json_atomically(
+                os.path.join(self.directory, _LATEST),
+                {
+                    "epoch": int(epoch),
+                    "path": name,
+                    "backend": keras.backend.backend(),
+                    **_progress(model),
+                },
+            )
+        except OSError:
+            # latest.json still names the previous checkpoint; this one,
+            # newer than it, would only be picked if the record were lost.
+            _remove_quietly(path)
+            raise
+
+    def _write_error(self, error, epoch):
+        """The `CheckpointWriteError` of a failed save of `epoch`."""
+        try:
+            found = self.latest()
+        except (OSError, ValueError):  # a damaged folder: nothing to name
+            found = None
+        if found is None:
+            kept, then = "none yet", "."
+        else:
+            kept = f"{os.path.basename(found[0])}, epoch {found[1]}"
+            then = ": training can resume from it."
+        return CheckpointWriteError(
+            error.errno,
+            f"Could not write the checkpoint of epoch {epoch} to "
+            f"{self.directory}: {_reason(error)}. The previous checkpoint "
+            f"({kept}) and {_LATEST} are unchanged{then} "
+            + format_received(directory=self.directory, epoch=epoch),
         )
-        self._prune()
-        return path
 
     def latest(self):
         """`(path, epoch)` of the newest complete checkpoint, or `None`.
@@ -289,10 +378,11 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         return sorted(found, key=lambda item: item[1])
 
     def _remove_partial_files(self):
-        # Left by a process killed while saving; never loaded.
+        # Left by a process killed while saving, or by a failed write;
+        # never loaded.
         pattern = os.path.join(self.directory, _PARTIAL + "*")
         for path in glob.glob(pattern):
-            os.remove(path)
+            _remove_quietly(path)
 
     def _prune(self):
         for path, _ in self._checkpoint_files()[: -self.keep]:

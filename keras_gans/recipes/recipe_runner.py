@@ -11,6 +11,15 @@ from collections.abc import Callable
 
 from keras_gans.recipes.recipe_flags import build_parser
 from keras_gans.recipes.recipe_kind import RecipeKind
+from keras_gans.recipes.resume_check import restore_matching
+from keras_gans.recipes.run_directory_error import RunDirectoryError
+from keras_gans.recipes.run_directory_lock import RunDirectoryLock
+from keras_gans.utils.checkpoint_write_error import CheckpointWriteError
+
+# `main`'s exit codes besides 0. argparse exits with 2 on a usage error
+# (and `keras-gans train` passes the recipe's code on), hence 3.
+EXIT_DIVERGED = 1
+EXIT_RUN_FAILED = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,7 +31,9 @@ class RecipeRunner:
     flags, the kind's and the recipe's own; relaunches itself under another
     `--backend`; fills unset flags from the per-dataset defaults; sets up
     `--strategy`, `--dtype-policy` and `--seed`; builds the model, or with
-    `--resume` restores the last checkpoint of `--run-dir`; trains with a
+    `--resume` restores the last checkpoint of `--run-dir` (refusing one of
+    another model, image shape or backend); holds `--run-dir` for the run
+    (`RunDirectoryLock`: a second run there refuses); trains with a
     checkpoint per epoch, the kind's grids and scores, a `NaNGuard`, the
     `TrainingCurves` of every logged loss and score (`run_dir/curves.png`
     and `curves.json`, continued by a resumed run) and, with
@@ -97,16 +108,29 @@ class RecipeRunner:
     def main(self, argv=None):
         """The recipe's command line: parse, pick the backend, resolve, run.
 
+        A run that cannot start or go on for a reason the user must fix
+        prints the reason on stderr, without a traceback: its `--run-dir`
+        is held by another run or holds, for `--resume`, a checkpoint of
+        another model, image shape or backend (`RunDirectoryError`), or a
+        checkpoint could not be written (`CheckpointWriteError`, e.g. a
+        full disk; the previous checkpoint is kept for `--resume`).
+
         Returns:
-            The process exit code: 0, or 1 when training diverged.
+            The process exit code: 0; `EXIT_DIVERGED` (1) when training
+            diverged; `EXIT_RUN_FAILED` (3) for the errors above. (A usage
+            error exits with argparse's 2.)
         """
         argv = list(sys.argv[1:] if argv is None else argv)
         args = self.build_parser().parse_args(argv)
         code = _relaunch_if_other_backend(self.module, argv, args.backend)
         if code is not None:
             return code
-        summary = self.run(self.resolve(args))
-        return 1 if "diverged" in summary else 0
+        try:
+            summary = self.run(self.resolve(args))
+        except (RunDirectoryError, CheckpointWriteError) as error:
+            print(f"{self.name}: error: {error}", file=sys.stderr)
+            return EXIT_RUN_FAILED
+        return EXIT_DIVERGED if "diverged" in summary else 0
 
     def run(self, args):
         """Trains the recipe's model on `args.dataset` and exports it.
@@ -119,12 +143,24 @@ class RecipeRunner:
             `NaNGuard` stopped a diverging run it has a `"diverged"` entry
             (the loss, its value and the step) and nothing is saved,
             scored or exported.
+
+        Raises:
+            RunDirectoryError: if another run holds `args.run_dir`, or
+                `--resume` finds a checkpoint of another model there.
+            CheckpointWriteError: if a checkpoint could not be written.
         """
+        scope, replicas = _start_run(args)
+        # After `_start_run`, which gives a worker that is not the chief a
+        # folder of its own; released however the run ends.
+        with RunDirectoryLock(args.run_dir):
+            return self._train_and_export(args, scope, replicas)
+
+    def _train_and_export(self, args, scope, replicas):
+        """`run`'s work, with the run directory held."""
         import keras
 
         from keras_gans import callbacks
 
-        scope, replicas = _start_run(args)
         state = self.kind.prepare(args)
         checkpoint = callbacks.TrainingCheckpoint(
             os.path.join(args.run_dir, "checkpoints")
@@ -174,16 +210,17 @@ class RecipeRunner:
     def _model_and_epoch(self, args, state, checkpoint):
         """`(model, epoch)`: the last checkpoint's with `--resume`, if any,
         else a new model at epoch 0."""
-        if args.resume:
-            restored = checkpoint.restore()
-            if restored is not None:
-                model, epoch = restored
-                print(
-                    f"Resuming from {checkpoint.latest()[0]} (epoch {epoch})."
-                )
-                return model, epoch
+        # Built on `--resume` too: the checkpoint must hold a model like it.
+        model = self.kind.build(self.build_model, args, state)
+        if not args.resume:
+            return model, 0
+        restored = restore_matching(checkpoint, model)
+        if restored is None:
             print(f"No checkpoint in {checkpoint.directory}: starting afresh.")
-        return self.kind.build(self.build_model, args, state), 0
+            return model, 0
+        epoch = restored[1]
+        print(f"Resuming from {checkpoint.path(epoch)} (epoch {epoch}).")
+        return restored
 
     def _fit(self, model, args, state, initial_epoch, fit_callbacks):
         dataset = self.kind.dataset(args, state, initial_epoch)

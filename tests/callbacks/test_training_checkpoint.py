@@ -1,3 +1,4 @@
+import errno
 import json
 import os
 
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 
 from keras_gans.callbacks import TrainingCheckpoint
+from keras_gans.utils.checkpoint_write_error import CheckpointWriteError
 from tests import helpers
 
 
@@ -34,6 +36,7 @@ def test_keeps_the_newest_checkpoints_and_points_at_the_last(tmp_path):
         assert json.load(f) == {
             "epoch": 3,
             "path": "epoch_0003.keras",
+            "backend": keras.backend.backend(),
             "stage": 0,
             "stage_name": "train",
             "stage_step": 6,
@@ -175,6 +178,66 @@ def test_a_crash_while_saving_keeps_the_previous_checkpoint(tmp_path):
     assert sorted(os.listdir(tmp_path)) == [
         "epoch_0001.keras", "epoch_0002.keras", "latest.json",
     ]
+
+
+def _full_disk(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _full_disk_at_the_record(payload, f, **kwargs):
+    # Only latest.json is written with json.dump: the model file is
+    # complete and renamed by then.
+    assert f.name.endswith("latest.json.tmp")
+    _full_disk()
+
+
+@pytest.mark.parametrize(
+    "failing, raiser",
+    [
+        ("keras_gans.callbacks.training_checkpoint._fsync", _full_disk),
+        ("json.dump", _full_disk_at_the_record),
+    ],
+    ids=["model_file", "latest_json"],
+)
+def test_a_full_disk_keeps_the_previous_checkpoint_and_says_so(
+    tmp_path, monkeypatch, failing, raiser
+):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    checkpoint = TrainingCheckpoint(tmp_path)
+    checkpoint.save(model, 1)
+    monkeypatch.setattr(failing, raiser)
+
+    with pytest.raises(CheckpointWriteError) as caught:
+        checkpoint.save(model, 2)
+    monkeypatch.undo()
+
+    error = caught.value
+    assert isinstance(error, OSError) and error.errno == errno.ENOSPC
+    assert isinstance(error.__cause__, OSError)
+    message = str(error)
+    for part in (
+        f"epoch 2 to {tmp_path}",
+        "No space left on device (ENOSPC)",
+        "previous checkpoint (epoch_0001.keras, epoch 1) and latest.json "
+        "are unchanged",
+    ):
+        assert part in message
+    # No partial file, no new checkpoint, no temporary record.
+    assert sorted(os.listdir(tmp_path)) == ["epoch_0001.keras", "latest.json"]
+    assert checkpoint.record()["epoch"] == 1
+    assert checkpoint.restore()[1] == 1
+
+
+def test_a_failed_first_write_stops_fit_with_none_kept(tmp_path, monkeypatch):
+    model = helpers.tiny_dcgan()
+    model.compile()
+    monkeypatch.setattr(
+        "keras_gans.callbacks.training_checkpoint._fsync", _full_disk
+    )
+    with pytest.raises(CheckpointWriteError, match=r"\(none yet\)"):
+        _fit(model, 1, TrainingCheckpoint(tmp_path))
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_damaged_newest_checkpoint_falls_back_to_the_previous(tmp_path):

@@ -122,8 +122,9 @@ def kill_then_resume(command, run_dir, epochs, steps_per_epoch, cwd):
     """SIGKILLs `command` inside epoch 2, then reruns it with `--resume`.
 
     Asserts that the kill left exactly the epoch-1 checkpoint and no
-    summary, and that the resumed run continues at epoch 2 (none lost or
-    repeated). Returns the resumed run's `CompletedProcess`.
+    summary, and that the resumed run takes over the killed run's lock
+    and continues at epoch 2 (none lost or repeated). Returns the resumed
+    run's `CompletedProcess`.
     """
     import signal
 
@@ -133,6 +134,8 @@ def kill_then_resume(command, run_dir, epochs, steps_per_epoch, cwd):
     assert not (run_dir / "summary.json").exists()
     resumed = resume(command, cwd)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
+    # The killed run's lock on the run directory is stale: taken over.
+    assert "Taking over the lock of" in resumed.stdout
     assert "Resuming from" in resumed.stdout and "(epoch 1)" in resumed.stdout
     assert f"Epoch 1/{epochs}" not in resumed.stdout
     assert f"Epoch 2/{epochs}" in resumed.stdout
