@@ -67,6 +67,32 @@ def _shift_along(images, shift, axis):
     return ops.where(inside, shifted, ops.zeros_like(shifted))
 
 
+def shift_images(images, max_shift, seed_generator, fill=0.0):
+    """Shifts each image by a random whole number of pixels along H and W.
+
+    Args:
+        images: `(N, H, W, C)` images.
+        max_shift: the largest shift along each axis; each image draws
+            its own in `[-max_shift, max_shift]`.
+        seed_generator: the `keras.random.SeedGenerator` of the draws.
+        fill: the value of the pixels shifted in (the background).
+
+    Returns:
+        The shifted images, of the input's shape.
+    """
+    offset = images - fill
+    for axis in (1, 2):
+        shift = keras.random.randint(
+            (ops.shape(images)[0],),
+            minval=-max_shift,
+            maxval=max_shift + 1,
+            dtype="int32",
+            seed=seed_generator,
+        )
+        offset = _shift_along(offset, shift, axis)
+    return offset + fill
+
+
 def _span_mask(start, length, size):
     """Returns a `(batch, size)` bool mask of `[start, start + length)`."""
     positions = ops.arange(size, dtype="int32")[None, :]

@@ -1,5 +1,6 @@
 """Regularizers: penalty objects for `d_penalties`/`g_penalties`, clipping."""
 
+from keras_gans.regularizers.cluster_consistency import ClusterConsistency
 from keras_gans.regularizers.gradient_penalty import GradientPenalty
 from keras_gans.regularizers.gradient_penalty import gradient_penalty
 from keras_gans.regularizers.path_length import PathLength

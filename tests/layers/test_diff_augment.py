@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keras_gans.layers.diff_augment import DiffAugment
+from keras_gans.layers.diff_augment import shift_images
 from tests.helpers import to_numpy
 
 
@@ -75,6 +76,25 @@ def test_translation_is_an_integer_shift_with_zero_fill():
         shifts.append(matches[0])
     assert any(shift != (0, 0) for shift in shifts)
     assert len(set(shifts)) > 3
+
+
+def test_shift_images_shifts_each_image_and_fills_with_the_background():
+    images = _noise_images(32)
+    outputs = to_numpy(
+        shift_images(images, 2, keras.random.SeedGenerator(1), fill=-1.0)
+    )
+    shifts = []
+    for image, output in zip(images, outputs):
+        matches = [
+            (dy, dx)
+            for dy in range(-2, 3)
+            for dx in range(-2, 3)
+            # The NumPy reference fills with 0: shift the offset image.
+            if np.allclose(_shift_numpy(image + 1.0, dy, dx) - 1.0, output)
+        ]
+        assert len(matches) == 1, "output is not an allowed shift of its input"
+        shifts.append(matches[0])
+    assert len(set(shifts)) > 5
 
 
 def test_cutout_zeroes_one_square_per_image():
