@@ -194,11 +194,17 @@ def test_discriminator_regularization_flags_reach_the_model():
 def test_no_code_turns_the_codes_cluster_options_off():
     args = dcgan.RECIPE.parse_args(["--dataset", "mnist-idx"])
     assert (args.latent_classes, args.cluster_weight, args.cluster_scores) == (
-        10, 1.0, 1
+        10, 2.0, 1
     )
+    assert args.consistency_weight == 3.0
+    with_code = dcgan.build_model(args)
+    assert [type(p).__name__ for p in with_code.d_penalties] == [
+        "ClusterConsistency"
+    ]
     gan = dcgan.build_model(
         dcgan.RECIPE.parse_args(["--dataset", "mnist-idx", "--latent-classes", "0"])
     )
     assert (gan.latent_classes, gan.cluster_weight, gan.cluster_scores) == (
         0, 0.0, False
     )
+    assert gan.d_penalties == []
