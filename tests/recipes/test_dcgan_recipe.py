@@ -176,16 +176,24 @@ def test_discriminator_regularization_flags_reach_the_model():
         [
             "--dataset", "mnist-idx", "--g-filters", "32,16",
             "--d-filters", "8,16", "--r1-gamma", "2", "--r1-interval", "4",
-            "--d-dropout", "0.25",
+            "--consistency-weight", "0.5", "--d-dropout", "0.25",
         ]
     )
     gan = dcgan.build_model(args)
-    (r1,) = gan.d_penalties
-    assert (r1.name, r1.gamma, r1.interval) == ("r1", 2.0, 4)
+    penalties = {penalty.name: penalty for penalty in gan.d_penalties}
+    assert sorted(penalties) == ["consistency", "r1"]
+    r1 = penalties["r1"]
+    assert (r1.gamma, r1.interval) == (2.0, 4)
+    assert penalties["consistency"].weight == 0.5
     assert gan.d_dropout == 0.25
-    # Unset, the recipe adds neither.
+    # Unset (the consistency is a digits default), the recipe adds none.
     plain = dcgan.build_model(
-        dcgan.RECIPE.parse_args(["--g-filters", "32,16", "--d-filters", "8,16"])
+        dcgan.RECIPE.parse_args(
+            [
+                "--g-filters", "32,16", "--d-filters", "8,16",
+                "--consistency-weight", "0",
+            ]
+        )
     )
     assert (plain.d_penalties, plain.d_dropout) == ([], 0.0)
 
