@@ -65,14 +65,21 @@ def discarding_scope():
     return scope
 
 
+def unique_variables(groups):
+    """The variables of several lists, each once (by identity), in order."""
+    seen, variables = set(), []
+    for group in groups:
+        for variable in group:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                variables.append(variable)
+    return variables
+
+
 def state_restorer(model):
     """A function restoring every variable of `model` (weights, RNG state,
     trackers, optimizer slots) to its current value, kept on the host."""
-    seen, variables = set(), []
-    for variable in [*model.variables, *model.optimizer.variables]:
-        if id(variable) not in seen:
-            seen.add(id(variable))
-            variables.append(variable)
+    variables = unique_variables([model.variables, model.optimizer.variables])
     values = [
         keras.ops.convert_to_numpy(keras.ops.copy(v.value)) for v in variables
     ]

@@ -16,6 +16,7 @@ import keras
 from keras import tree
 
 from keras_gans.training.drivers import discarding_scope
+from keras_gans.training.drivers import unique_variables
 
 
 def replica_info():
@@ -76,16 +77,6 @@ def _state_groups(model):
     )
 
 
-def _all_variables(groups):
-    seen, variables = set(), []
-    for group in groups:
-        for variable in group:
-            if id(variable) not in seen:
-                seen.add(id(variable))
-                variables.append(variable)
-    return variables
-
-
 def _stateful_call(fn, variables, values, overrides=()):
     """Runs `fn()` with variables mapped to `values`; returns (out, values)."""
     overridden = {id(v) for v, _ in overrides}
@@ -109,7 +100,7 @@ class StepSession:
         self.model = model
         self.data = data
         self._groups = _state_groups(model)
-        self._variables = _all_variables(self._groups)
+        self._variables = unique_variables(self._groups)
         self.values = {}
         for group, group_values in zip(self._groups, state):
             for variable, value in zip(group, group_values):
