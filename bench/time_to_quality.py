@@ -1,15 +1,16 @@
-"""Time to quality: minutes of DCGAN recipe training until FID <= target.
+"""Time to quality: minutes of latent recipe training until FID <= target.
 
     python bench/time_to_quality.py --data-dir ../shared/data/mnist
     python bench/time_to_quality.py --target 45 --every 2 --json ttq.json
     python bench/time_to_quality.py --every 2 --grid last.png \
         --seed 1 --batch-size 64 --g-filters 256,128 --latent-classes 0
+    python bench/time_to_quality.py --recipe sngan --every 4 --d-lr 4e-4
 
-Trains the DCGAN recipe's model on the recipe's data pipeline, with the
-recipe's defaults for the dataset, changed by any DCGAN recipe flag given
-after this script's own (`--seed`, `--batch-size`, `--lr`, `--g-filters`,
-`--latent-classes`, `--ema-half-life`, `--epochs`, ...: see `keras-gans
-train dcgan --help`). After every `--every` epochs it scores the EMA
+Trains the model of a latent recipe (`--recipe`, the DCGAN recipe by
+default) on the recipe's data pipeline, with the recipe's defaults for the
+dataset, changed by any of that recipe's flags given after this script's
+own (`--seed`, `--batch-size`, `--g-filters`, `--latent-classes`,
+`--ema-half-life`, `--epochs`, ...: see `keras-gans train RECIPE --help`). After every `--every` epochs it scores the EMA
 generator under the protocol of `keras-gans eval`
 (`keras_gans.metrics.evaluate_images`: the dataset's classifier features,
 `--n` samples against the whole real split): FID, recognisability and the
@@ -50,15 +51,31 @@ class TrainingClock:
         self.seconds += time.perf_counter() - self._start
 
 
-def recipe_args(dataset, data_dir, recipe_flags=()):
-    """The DCGAN recipe's resolved flags for `dataset`, changed by
-    `recipe_flags` (DCGAN recipe command-line flags)."""
-    from keras_gans.recipes import dcgan
+def recipe_runner(name):
+    """The `RecipeRunner` of the latent recipe `name` (`"dcgan"`)."""
+    import importlib
 
+    from keras_gans.recipes.latent_kind import LatentKind
+
+    try:
+        runner = importlib.import_module(f"keras_gans.recipes.{name}").RECIPE
+    except ModuleNotFoundError:
+        runner = None
+    if runner is None or not isinstance(runner.kind, LatentKind):
+        raise ValueError(
+            "`--recipe` must name a latent recipe (dcgan, gan, wgan, "
+            f"wgan_gp, lsgan, sngan, sagan, ...). Received: {name!r}"
+        )
+    return runner
+
+
+def recipe_args(dataset, data_dir, recipe_flags=(), recipe="dcgan"):
+    """The resolved flags of `recipe` for `dataset`, changed by
+    `recipe_flags` (that recipe's command-line flags)."""
     argv = ["--dataset", dataset]
     if data_dir:
         argv += ["--data-dir", data_dir]
-    return dcgan.RECIPE.parse_args(argv + list(recipe_flags))
+    return recipe_runner(recipe).parse_args(argv + list(recipe_flags))
 
 
 def time_to_target(rows, target):
@@ -76,9 +93,10 @@ def measure(args):
     from keras_gans import data
     from keras_gans.metrics import ClassifierFeatureExtractor
     from keras_gans.metrics.evaluation import evaluate_images
-    from keras_gans.recipes import dcgan
-
-    recipe = recipe_args(args.dataset, args.data_dir, args.recipe_flags)
+    runner = recipe_runner(args.recipe)
+    recipe = recipe_args(
+        args.dataset, args.data_dir, args.recipe_flags, args.recipe
+    )
     keras.utils.set_random_seed(recipe.seed)
     if args.extractor:
         extractor = ClassifierFeatureExtractor.load(args.extractor)
@@ -87,7 +105,7 @@ def measure(args):
             recipe.dataset, data_dir=recipe.data_dir,
             image_shape=recipe.image_shape,
         )
-    gan = dcgan.build_model(recipe)
+    gan = runner.build_model(recipe)
     dataset = data.load(
         recipe.dataset,
         batch_size=recipe.batch_size,
@@ -136,6 +154,7 @@ def measure(args):
         save_grid(gan.generate(64, seed=0), args.grid)
     minutes, steps = time_to_target(rows, args.target)
     return {
+        "recipe": args.recipe,
         "dataset": recipe.dataset,
         "backend": keras.backend.backend(),
         "recipe_flags": list(args.recipe_flags),
@@ -151,6 +170,9 @@ def measure(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--recipe", default="dcgan", help="a latent recipe: dcgan, sngan, ..."
+    )
     parser.add_argument("--dataset", default="mnist-idx")
     parser.add_argument("--data-dir", default="../shared/data/mnist")
     parser.add_argument("--target", type=float, default=45.0)
@@ -167,7 +189,7 @@ def main(argv=None):
         help="a saved ClassifierFeatureExtractor .keras file (default: the "
         "dataset's, trained once and cached)",
     )
-    # Everything else is the DCGAN recipe's own flags.
+    # Everything else is the recipe's own flags.
     args, args.recipe_flags = parser.parse_known_args(argv)
     if args.every < 1:
         parser.error(f"--every must be >= 1. Received: {args.every}")

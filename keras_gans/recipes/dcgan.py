@@ -12,6 +12,7 @@ import sys
 from keras_gans.recipes.latent_kind import LatentKind
 from keras_gans.recipes.recipe_flags import add_ema_flags
 from keras_gans.recipes.recipe_flags import add_network_flags
+from keras_gans.recipes.recipe_flags import SHORT_DIGITS_NETWORK
 from keras_gans.recipes.recipe_flags import ema_options
 from keras_gans.recipes.recipe_flags import network_options
 from keras_gans.recipes.recipe_runner import RecipeRunner
@@ -37,37 +38,15 @@ _TRAINING = {
     "cluster_scores": 0,
     "r1_gamma": 0.0,
     "r1_interval": 1,
-    "consistency_weight": 0.0,
     "d_dropout": 0.0,
 }
 
-# Short CPU runs on 28x28 digits, measured on the 10,000 MNIST test images
-# with the classifier-feature FID of `keras-gans eval` (docs/measured.md):
-# - half the mnist_28 widths, G (128, 64) and D (32, 64), and batches of
-#   32: the discriminator was 60% of a step's work, and more, cheaper
-#   steps won per minute;
-# - a 10-way InfoGAN code: the generator switches between digits instead
-#   of drawing in-between shapes, its categories in equal shares;
-# - its code head also clusters the real images (`cluster_weight`) and D
-#   scores each image against its category (`cluster_scores`): without
-#   them a category could draw two digits or only part of one, and the
-#   seeds scored 65-84 with one digit at 1-3% of samples;
-# - the head reads a real image and a 2-pixel shift of it alike
-#   (`ClusterConsistency`, weight 3) and clusters with weight 2: its
-#   clusters then follow the digits, not their slant or thickness (three
-#   seeds of the harness 14-18 instead of 30-49, the rarest digit at
-#   6.4-8.8% instead of 1.6-4.9%).
-_SHORT_DIGITS = {
-    "lr": 4e-4,
-    "batch_size": 32,
-    "g_filters": (128, 64),
-    "d_filters": (32, 64),
-    "latent_classes": 10,
-    "cluster_weight": 2.0,
-    "cluster_scores": 1,
-    "consistency_weight": 3.0,
-    "image_shape": (28, 28, 1),
-}
+# Short CPU runs on 28x28 digits: the family's digit networks and code
+# (`SHORT_DIGITS_NETWORK`) at twice the paper's learning rate. With the
+# code's clustering and consistency terms three seeds of the harness scored
+# 14-18 instead of 30-49, the rarest digit at 6.4-8.8% instead of 1.6-4.9%
+# (docs/measured.md).
+_SHORT_DIGITS = {**SHORT_DIGITS_NETWORK, "lr": 4e-4}
 
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
@@ -104,14 +83,6 @@ def add_flags(parser):
         help="apply R1 every this many D steps, weighted by it (lazy R1)",
     )
     parser.add_argument(
-        "--consistency-weight",
-        type=float,
-        default=None,
-        help="with --latent-classes: weight of a ClusterConsistency penalty "
-        "(the code head reads a real image and a 2-pixel shift of it alike; "
-        "0: none)",
-    )
-    parser.add_argument(
         "--d-dropout",
         type=float,
         default=None,
@@ -126,15 +97,6 @@ def build_model(args):
 
     import keras_gans
 
-    penalties = []
-    # A penalty on the code head: off with the code (`--latent-classes 0`),
-    # as the code's other options.
-    if args.consistency_weight and args.latent_classes:
-        penalties.append(
-            keras_gans.regularizers.ClusterConsistency(
-                args.consistency_weight, seed=args.seed
-            )
-        )
     gan = keras_gans.DCGAN(
         image_shape=args.image_shape,
         latent_dim=args.latent_dim,
@@ -143,7 +105,6 @@ def build_model(args):
         d_dropout=args.d_dropout,
         r1_gamma=args.r1_gamma,
         r1_interval=args.r1_interval,
-        d_penalties=penalties or None,
         **ema_options(args),
         seed=args.seed,
     )

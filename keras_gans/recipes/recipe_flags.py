@@ -177,6 +177,13 @@ def add_network_flags(parser):
         default=None,
         help="1: D scores each image against the images of its code category",
     )
+    parser.add_argument(
+        "--consistency-weight",
+        type=float,
+        default=None,
+        help="weight of a ClusterConsistency penalty: the code head reads a "
+        "real image and a 2-pixel shift of it alike (0: none)",
+    )
     return parser
 
 
@@ -194,17 +201,52 @@ NETWORK_FLAGS = (
 # that a dataset whose defaults use a code can be trained without one.
 CODE_FLAGS = ("info_weight", "cluster_weight", "cluster_scores")
 
+# The networks and code of the DCGAN family's short CPU runs on 28x28
+# digits, measured with the classifier-feature FID of `keras-gans eval`
+# on the 10,000 MNIST test images (docs/measured.md):
+# - half the mnist_28 widths, G (128, 64) and D (32, 64), and batches of
+#   32: the discriminator was 60% of a step's work, and more, cheaper
+#   steps won per minute;
+# - a 10-way InfoGAN code: the generator switches between digits instead
+#   of drawing in-between shapes, its categories in equal shares;
+# - its code head also clusters the real images (`cluster_weight`) and D
+#   scores each image against its category (`cluster_scores`): without
+#   them a category could draw two digits or only part of one;
+# - the head reads a real image and a 2-pixel shift of it alike
+#   (`consistency_weight`, a `ClusterConsistency` penalty): its clusters
+#   then follow the digits, not their slant or thickness.
+# The recipes add their own learning rates, EMA and run lengths.
+SHORT_DIGITS_NETWORK = {
+    "batch_size": 32,
+    "g_filters": (128, 64),
+    "d_filters": (32, 64),
+    "latent_classes": 10,
+    "cluster_weight": 2.0,
+    "cluster_scores": 1,
+    "consistency_weight": 3.0,
+    "image_shape": (28, 28, 1),
+}
+
 
 def network_options(args):
     """The model arguments of `add_network_flags`' flags that are set
-    (without the code's options when `--latent-classes` is 0)."""
+    (without the code's options when `--latent-classes` is 0).
+
+    `--consistency-weight` becomes a `ClusterConsistency` in `d_penalties`.
+    """
     no_code = getattr(args, "latent_classes", None) == 0
-    return {
+    options = {
         key: getattr(args, key)
         for key in NETWORK_FLAGS
         if getattr(args, key, None) is not None
         and not (no_code and key in CODE_FLAGS)
     }
+    weight = getattr(args, "consistency_weight", None)
+    if weight and args.latent_classes and not no_code:
+        from keras_gans.regularizers import ClusterConsistency
+
+        options["d_penalties"] = [ClusterConsistency(weight, seed=args.seed)]
+    return options
 
 
 # StyleGAN2-ADA's ramp-up: the half-life is at most 5% of the images seen.

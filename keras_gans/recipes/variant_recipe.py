@@ -9,11 +9,22 @@ import functools
 
 from keras_gans.recipes.latent_kind import LatentKind
 from keras_gans.recipes.recipe_flags import add_network_flags
+from keras_gans.recipes.recipe_flags import SHORT_DIGITS_NETWORK
 from keras_gans.recipes.recipe_flags import add_optimizer_flags
 from keras_gans.recipes.recipe_flags import compile_with_flags
 from keras_gans.recipes.recipe_flags import ema_options
 from keras_gans.recipes.recipe_flags import network_options
 from keras_gans.recipes.recipe_runner import RecipeRunner
+
+# Settings every DCGAN-family variant starts from; the optimizers are the
+# paper's (the class defaults). The generator's average has a ramped
+# half-life: a fixed 0.999 decay still holds 8% of the random initial
+# weights after the 2,500 steps of a short run.
+TRAINING = {"batch_size": 64, "ema_half_life": 10.0, "latent_dim": 100}
+
+# Short CPU runs on 28x28 digits: the DCGAN recipe's digit networks and
+# code; each variant adds its learning rates, critic steps and run length.
+SHORT_DIGITS = {**TRAINING, **SHORT_DIGITS_NETWORK}
 
 
 def add_flags(parser, network_flags=True):

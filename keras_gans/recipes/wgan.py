@@ -14,20 +14,18 @@ DESCRIPTION = (
     "Exports the generator as SavedModel + TFLite with a model card."
 )
 
-# Settings every dataset starts from; optimizers are the paper's.
-_TRAINING = {"batch_size": 64, "ema_decay": 0.999, "latent_dim": 100}
-
-# Short CPU runs: the paper's RMSprop 5e-5 with n_critic 5 still draws blobs
+# Short CPU runs: the paper's RMSprop 5e-5 with n_critic 5 still drew blobs
 # after 1,560 generator steps (classifier-feature FID on MNIST 91.4); lr 2e-4
-# with n_critic 2 reaches 47.0 in 6 minutes. Weight clipping stays slow to
+# with n_critic 2 reached 47.0 in 6 minutes. Weight clipping stays slow to
 # learn: prefer wgan_gp or sngan for quality.
-_SHORT_RUN = {"d_lr": 0.0002, "g_lr": 0.0002, "d_steps": 2}
+_RATES = {"d_lr": 0.0002, "g_lr": 0.0002, "d_steps": 2}
 
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
-    "digits": {**_TRAINING, **_SHORT_RUN, "epochs": 40, "image_shape": (28, 28, 1)},
-    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 20, "image_shape": (28, 28, 1)},
-    "*": {**_TRAINING, "epochs": 20},
+    "digits": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 40},
+    "mnist-5k": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 40},
+    "mnist-idx": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 20},
+    "*": {**variant_recipe.TRAINING, "epochs": 20},
 }
 
 

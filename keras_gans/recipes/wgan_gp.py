@@ -14,19 +14,17 @@ DESCRIPTION = (
     "Exports the generator as SavedModel + TFLite with a model card."
 )
 
-# Settings every dataset starts from; optimizers are the paper's.
-_TRAINING = {"batch_size": 64, "ema_decay": 0.999, "latent_dim": 100}
-
 # Short CPU runs: with n_critic 2 instead of the paper's 5 and lr 2e-4, 15
-# minutes buy 3,120 generator steps, which beat 1,092 steps at n_critic 5
-# (classifier-feature FID on MNIST 11.8 vs 77.0; see the README).
-_SHORT_RUN = {"d_lr": 0.0002, "g_lr": 0.0002, "d_steps": 2}
+# minutes bought 3,120 generator steps, which beat 1,092 steps at n_critic 5
+# (classifier-feature FID on MNIST 11.8 vs 77.0; docs/measured.md).
+_RATES = {"d_lr": 0.0002, "g_lr": 0.0002, "d_steps": 2}
 
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
-    "digits": {**_TRAINING, **_SHORT_RUN, "epochs": 40, "image_shape": (28, 28, 1)},
-    "mnist-idx": {**_TRAINING, **_SHORT_RUN, "epochs": 20, "image_shape": (28, 28, 1)},
-    "*": {**_TRAINING, "epochs": 20},
+    "digits": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 40},
+    "mnist-5k": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 40},
+    "mnist-idx": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 20},
+    "*": {**variant_recipe.TRAINING, "epochs": 20},
 }
 
 

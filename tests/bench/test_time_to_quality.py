@@ -80,3 +80,12 @@ def test_a_bad_recipe_flag_is_the_recipes_usage_error():
     with pytest.raises(SystemExit) as stop:
         ttq.main(["--dataset", "digits", "--g-filters", "32,0"])
     assert stop.value.code == 2
+
+
+def test_recipe_picks_the_latent_recipe_whose_flags_are_read():
+    ttq = load_script()
+    args = ttq.recipe_args("digits", None, ["--d-lr", "1e-3"], recipe="sngan")
+    assert (args.d_lr, args.image_shape) == (1e-3, (28, 28, 1))
+    for name in ("pix2pix", "no_such_recipe"):
+        with pytest.raises(ValueError, match=f"`--recipe`.*Received: '{name}'"):
+            ttq.recipe_runner(name)

@@ -32,12 +32,15 @@ def test_mnist_defaults_build_the_variant_with_the_recipes_rates(recipe):
     gan = variant_recipe.build_model(RECIPES[recipe], args)
     assert type(gan).__name__ == RECIPES[recipe]
     assert gan.image_shape == (28, 28, 1)
-    if args.ema_half_life:
-        # A fixed decay would keep the MLP GAN's initial weights in a
-        # short run's average; its recipe ramps a half-life instead.
-        assert gan.ema.half_life_kimg == args.ema_half_life
-    else:
-        assert gan.ema_decay == 0.999
+    # A fixed decay would keep the initial weights in a short run's
+    # average; every recipe ramps a half-life instead.
+    assert gan.ema.half_life_kimg == args.ema_half_life == 10.0
+    if recipe != "gan":
+        # The DCGAN family's digit networks and code, with its penalty.
+        assert (gan.g_filters, gan.d_filters, gan.latent_classes) == (
+            (128, 64), (32, 64), 10
+        )
+        assert "ClusterConsistency" in [type(p).__name__ for p in gan.d_penalties]
     paper = gan.default_optimizers()
     for key, rate in (
         ("discriminator", getattr(args, "d_lr")),
@@ -111,10 +114,18 @@ def test_network_flags_reach_a_dcgan_family_variant_but_not_the_mlp_gan():
             "--dataset", "digits", "--image-shape", "16,16,1",
             "--g-filters", "16,8", "--d-filters", "8,16",
             "--latent-classes", "4", "--cluster-weight", "0.5",
+            "--consistency-weight", "1.5",
         ],
     )
     gan = variant_recipe.build_model("LSGAN", args)
     assert (gan.g_filters, gan.d_filters) == ((16, 8), (8, 16))
     assert (gan.latent_classes, gan.cluster_weight) == (4, 0.5)
+    (penalty,) = gan.d_penalties
+    assert (penalty.name, penalty.weight) == ("consistency", 1.5)
+    # Without a code there is no head for the penalty to regularize.
+    no_code = variant_recipe.build_model(
+        "LSGAN", _args("lsgan", ["--dataset", "mnist-idx", "--latent-classes", "0"])
+    )
+    assert (no_code.latent_classes, no_code.d_penalties) == (0, [])
     with pytest.raises(SystemExit):
         _args("gan", ["--latent-classes", "4"])
