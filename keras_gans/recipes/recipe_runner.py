@@ -94,8 +94,9 @@ class RecipeRunner:
         defaults = self.dataset_defaults.get(
             args.dataset, self.dataset_defaults["*"]
         )
+        given = {key for key, value in vars(args).items() if value is not None}
         for key, value in defaults.items():
-            if getattr(args, key, None) is None:
+            if getattr(args, key, None) is None and not _rival_given(key, given):
                 setattr(args, key, value)
         safe_name = args.dataset.replace("/", "_")
         if args.out is None:
@@ -275,6 +276,16 @@ def planned_stages(model):
     if all(stage.steps is None for stage in stages):
         return []
     return stages
+
+
+# Flags that replace each other: a default of one must not override the
+# other given on the command line (a recipe defaulting to a fixed EMA decay
+# would otherwise ignore `--ema-half-life`).
+_RIVALS = ({"ema_decay", "ema_half_life"},)
+
+
+def _rival_given(key, given):
+    return any(key in pair and (pair - {key}) & given for pair in _RIVALS)
 
 
 def _summary_head(model, args, initial_epoch):

@@ -73,6 +73,16 @@ def test_flags_reach_the_model():
     assert conditional_recipe.model_options(none)["d_conditioning"] is None
 
 
+@pytest.mark.once  # flag resolution: backend-independent
+def test_a_given_ema_half_life_replaces_the_recipes_default_decay():
+    args = _args("cgan", ["--dataset", "digits", "--ema-half-life", "5"])
+    assert (args.ema_decay, args.ema_half_life) == (None, 5.0)
+    gan = conditional_recipe.build_model("CGAN", args)
+    assert gan.ema.half_life_kimg == 5.0
+    # And the other way round: a given decay is kept as given.
+    assert _args("cgan", ["--dataset", "digits", "--ema-decay", "0.99"]).ema_decay == 0.99
+
+
 def test_final_samples_have_one_row_per_class():
     gan = helpers.tiny_conditional()
     images, rows = final_samples(gan, seed=0)
