@@ -19,9 +19,9 @@ _RATES = {"d_lr": 0.0004, "g_lr": 0.0002}
 
 # Per-dataset defaults, measured on 2 CPU cores with the TensorFlow backend.
 DATASET_DEFAULTS = {
-    "digits": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 20},
-    "mnist-5k": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 40},
-    "mnist-idx": {**variant_recipe.SHORT_DIGITS, **_RATES, "epochs": 20},
+    "digits": {**variant_recipe.SHORT_DIGITS_BN_FREE, **_RATES, "epochs": 20},
+    "mnist-5k": {**variant_recipe.SHORT_DIGITS_BN_FREE, **_RATES, "epochs": 40},
+    "mnist-idx": {**variant_recipe.SHORT_DIGITS_BN_FREE, **_RATES, "epochs": 20},
     "*": {**variant_recipe.TRAINING, "epochs": 20},
 }
 

@@ -35,12 +35,20 @@ def test_mnist_defaults_build_the_variant_with_the_recipes_rates(recipe):
     # A fixed decay would keep the initial weights in a short run's
     # average; every recipe ramps a half-life instead.
     assert gan.ema.half_life_kimg == args.ema_half_life == 10.0
-    if recipe != "gan":
+    if recipe == "wgan":
+        # The clipped critic cannot read a code: the small networks only.
+        assert (gan.g_filters, gan.d_filters, gan.latent_classes) == (
+            (128, 64), (32, 64), 0
+        )
+        assert gan.d_penalties == []
+    elif recipe != "gan":
         # The DCGAN family's digit networks and code, with its penalty.
         assert (gan.g_filters, gan.d_filters, gan.latent_classes) == (
             (128, 64), (32, 64), 10
         )
         assert "ClusterConsistency" in [type(p).__name__ for p in gan.d_penalties]
+        # Per-category scores only for the BatchNorm critic (LSGAN's).
+        assert gan.cluster_scores == (recipe == "lsgan")
     paper = gan.default_optimizers()
     for key, rate in (
         ("discriminator", getattr(args, "d_lr")),
