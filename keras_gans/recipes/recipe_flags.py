@@ -159,13 +159,13 @@ def add_network_flags(parser):
     )
     parser.add_argument(
         "--info-weight",
-        type=float,
+        type=parse_weight,
         default=None,
         help="weight of the code's loss in both players' losses",
     )
     parser.add_argument(
         "--cluster-weight",
-        type=float,
+        type=parse_weight,
         default=None,
         help="weight of the code head clustering the real images (ties each "
         "code category to one mode of the data; 0: none)",
@@ -179,7 +179,7 @@ def add_network_flags(parser):
     )
     parser.add_argument(
         "--consistency-weight",
-        type=float,
+        type=parse_weight,
         default=None,
         help="weight of a ClusterConsistency penalty: the code head reads a "
         "real image and a 2-pixel shift of it alike (0: none)",
@@ -307,6 +307,19 @@ def parse_size(text):
 def parse_widths(text):
     """`"128,64"` -> `(128, 64)`, the type of the network width flags."""
     return _parse_ints(text, None, "positive widths such as 128,64")
+
+
+def parse_weight(text):
+    """A loss or penalty weight: a number >= 0 (0 turns the term off)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"expected a weight >= 0 such as 1.5 (0: off). Received: {text!r}"
+        )
+    return value
 
 
 def _parse_ints(text, count, expected):

@@ -138,3 +138,16 @@ def test_network_flags_reach_a_dcgan_family_variant_but_not_the_mlp_gan():
     assert (no_code.latent_classes, no_code.d_penalties) == (0, [])
     with pytest.raises(SystemExit):
         _args("gan", ["--latent-classes", "4"])
+
+
+@pytest.mark.once  # flag parsing: backend-independent
+def test_a_negative_or_unreadable_weight_is_a_usage_error_naming_the_flag(capsys):
+    from keras_gans.recipes import lsgan
+
+    for value in ("-1", "nan", "heavy"):
+        with pytest.raises(SystemExit) as stop:
+            lsgan.RECIPE.parse_args(["--consistency-weight", value])
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert "--consistency-weight" in err and f"Received: {value!r}" in err
+    assert _args("lsgan", ["--cluster-weight", "0"]).cluster_weight == 0.0
