@@ -2,8 +2,9 @@
 
 * `load_super_resolution()`: (LR, HR) patch pairs from a folder of photos,
   the training data of SRGAN and ESRGAN: HR patches cropped at random
-  positions from high-resolution images (e.g. the T91 set), each paired
-  with its bicubic downscaling by `scale`, the LR input the upscaler
+  positions from high-resolution images (e.g. the T91 set), randomly
+  flipped and rotated, each paired with its MATLAB bicubic downscaling by
+  `scale` (the LR of the evaluation protocol), the LR input the upscaler
   learns to enlarge back.
 * `load_single_image()`: one image, whole or as random crops, repeated:
   the training data of SinGAN-style models.
@@ -15,6 +16,7 @@ and with `epochs` the patches of epoch `e` are a pure function of the seed
 and `e` (a resumed run sees the very same ones).
 """
 
+import numbers
 import os
 
 import numpy as np
@@ -23,9 +25,14 @@ import tensorflow as tf
 from keras_gans.data import checks
 from keras_gans.data import epoch_pipeline
 from keras_gans.data import folder
+from keras_gans.data.bicubic import resize_weights
 from keras_gans.data.checks import check_image_size
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
+
+# Folded into an example's seed for its symmetry: draws unrelated to the
+# crop position's, which come from the seed itself.
+SYMMETRY_KEY = 1
 
 
 def load_super_resolution(
@@ -38,23 +45,31 @@ def load_super_resolution(
     shuffle=True,
     epochs=None,
     initial_epoch=0,
+    augment=True,
 ):
     """Loads random HR patches and their bicubic LR versions in [-1, 1].
 
     The pipeline is decode (RGB, EXIF orientation applied) -> shuffle
     which image each patch comes from -> crop a `patch_size` square at a
-    random position -> LR = antialiased bicubic downscaling by `scale`,
-    rounded to 8 bits like a saved LR image (the protocol of the
-    literature's benchmark LR images) -> scale both to [-1, 1] ->
-    `batch(drop_remainder=True)` -> `prefetch(AUTOTUNE)`.
+    random position -> with `augment`, one of the 8 symmetries of the
+    square (a horizontal flip or not, then a rotation by 0, 90, 180 or 270
+    degrees), uniformly -> LR = MATLAB's `imresize(hr, 1/scale,
+    'bicubic')` (antialiased; `keras_gans.data.bicubic`), rounded to 8
+    bits like a saved LR image (the LR of the evaluation protocol,
+    `keras_gans.metrics.super_resolution`) -> scale both to [-1, 1] ->
+    `batch(drop_remainder=True)` -> `prefetch(AUTOTUNE)`. The crop and the
+    symmetry of a patch are drawn from its one stateless seed, so with
+    `epochs` the patches stay a pure function of `seed` and the epoch.
 
     Args:
         data_dir: a folder of image files (searched recursively, as the
-            `"folder"` source of `load()` does), e.g. the T91 images.
+            `"folder"` source of `load()` does), e.g. the T91 images, or
+            `"photos"`: four photos bundled with scikit-image (astronaut,
+            chelsea, rocket, immunohistochemistry), a tiny offline set.
         patch_size: side of the square HR patches, a multiple of `scale`.
             Every image must be at least this large.
-        scale: the upscaling factor: LR patches have side
-            `patch_size // scale`.
+        scale: the upscaling factor, any integer >= 2: LR patches have
+            side `patch_size // scale`.
         batch_size: patch pairs per batch; every batch is full.
         patches_per_image: patches cut from every image per epoch (at
             independent random positions), so an epoch holds
@@ -70,6 +85,9 @@ def load_super_resolution(
             each with patches fixed by `seed` and the epoch number. Fit it
             with `steps_per_epoch=len(ds) // (epochs - initial_epoch)`.
         initial_epoch: first epoch of the dataset when `epochs` is set.
+        augment: flip and rotate the patches at random (the LR follows:
+            it is the downscaling of the transformed HR patch). `False`
+            keeps the crops as they are in the image.
 
     Returns:
         A `tf.data.Dataset` of float32 `(lr, hr)` batches of shapes
@@ -77,10 +95,11 @@ def load_super_resolution(
         `(batch_size, patch_size, patch_size, 3)`.
 
     Raises:
-        ValueError: for a non-positive `patch_size`, `scale`,
-            `batch_size` or `patches_per_image`, a `patch_size` that is no
-            multiple of `scale`, an image smaller than `patch_size` (named),
-            an unreadable image file, a `batch_size` above the pairs of an
+        ValueError: for a non-positive `patch_size`, `batch_size` or
+            `patches_per_image`, a `scale` that is no integer >= 2, a
+            `patch_size` that is no multiple of `scale`, an `augment` that
+            is no bool, an image smaller than `patch_size` (named), an
+            unreadable image file, a `batch_size` above the pairs of an
             epoch, or an `initial_epoch` outside `[0, epochs]`.
         FileNotFoundError: for a missing `data_dir`.
 
@@ -94,7 +113,7 @@ def load_super_resolution(
     ```
     """
     patch_size = check_positive_int("patch_size", patch_size)
-    scale = check_positive_int("scale", scale)
+    scale = _check_scale(scale)
     batch_size = check_positive_int("batch_size", batch_size)
     repeats = check_positive_int("patches_per_image", patches_per_image)
     if patch_size % scale:
@@ -103,8 +122,12 @@ def load_super_resolution(
             "patch is exactly `scale` times smaller. "
             + format_received(patch_size=patch_size, scale=scale)
         )
-    paths = folder.list_images(data_dir)
-    images = [np.asarray(folder.read_image(path, "RGB")) for path in paths]
+    if not isinstance(augment, bool):
+        raise ValueError(
+            "`augment` must be True or False. "
+            + format_received(augment=augment)
+        )
+    paths, images = hr_images(data_dir)
     for path, image in zip(paths, images):
         if min(image.shape[:2]) < patch_size:
             raise ValueError(
@@ -124,7 +147,7 @@ def load_super_resolution(
         count,
         image_lookup(images),
         augment=lambda image, seed: lr_hr_patch(
-            image, seed, patch_size, scale
+            image, seed, patch_size, scale, augment
         ),
         cache=False,
     )
@@ -136,6 +159,27 @@ def load_super_resolution(
         epochs=epochs,
         initial_epoch=initial_epoch,
     )
+
+
+# Bundled scikit-image photos: `load_super_resolution("photos")` trains on
+# these (a tiny default that needs no download); "coffee" is held out.
+SR_PHOTOS = ("astronaut", "chelsea", "rocket", "immunohistochemistry")
+SR_HELD_OUT_PHOTO = "coffee"
+
+
+def sr_photo(name):
+    """A bundled scikit-image RGB photo as uint8 `(H, W, 3)`."""
+    from skimage import data
+
+    return np.asarray(getattr(data, name)(), "uint8")[..., :3]
+
+
+def hr_images(data_dir):
+    """`(names, uint8 RGB images)` of a folder, or of `"photos"`."""
+    if isinstance(data_dir, str) and data_dir == "photos":
+        return list(SR_PHOTOS), [sr_photo(name) for name in SR_PHOTOS]
+    paths = folder.list_images(data_dir)
+    return paths, [np.asarray(folder.read_image(p, "RGB")) for p in paths]
 
 
 def image_lookup(images):
@@ -162,35 +206,101 @@ def image_lookup(images):
     return lookup
 
 
-def lr_hr_patch(image, seed, patch_size, scale):
+def _check_scale(scale):
+    """Raises `ValueError` unless `scale` is an integer >= 2; returns it.
+
+    Any such factor works here: the LR weights are computed for it.
+    """
+    if (
+        isinstance(scale, bool)
+        or not isinstance(scale, numbers.Integral)
+        or scale < 2
+    ):
+        raise ValueError(
+            "`scale` must be an integer >= 2 (the LR patch is `scale` "
+            "times smaller). " + format_received(scale=scale)
+        )
+    return int(scale)
+
+
+def lr_hr_patch(image, seed, patch_size, scale, augment=False):
     """A random HR patch of a uint8 image and its LR version, in [-1, 1].
 
     Args:
         image: uint8 tensor `(H, W, C)`, at least `patch_size` each side.
-        seed: int64 tensor `(2,)` of the crop position.
+        seed: int64 tensor `(2,)` of the crop position (and the symmetry).
         patch_size: side of the HR patch.
         scale: downscaling factor of the LR patch.
+        augment: apply a random symmetry of the square (`random_symmetry`)
+            to the HR patch before downscaling it.
 
     Returns:
         float32 `(lr, hr)` of sides `patch_size // scale` and `patch_size`.
     """
     channels = image.shape[-1]
+    # The crop draws from `seed` itself, so `augment=False` gives the
+    # crops this loader has always given for a seed.
     hr = tf.image.stateless_random_crop(
         image, (patch_size, patch_size, channels), seed=seed
     )
-    lr_size = patch_size // scale
-    lr = tf.image.resize(
-        tf.cast(hr, "float32"),
-        (lr_size, lr_size),
-        method="bicubic",
-        antialias=True,
-    )
-    # Bicubic overshoots at edges; round like a saved 8-bit LR image.
-    lr = tf.round(tf.clip_by_value(lr, 0.0, 255.0))
+    if augment:
+        hr = random_symmetry(
+            hr, tf.random.experimental.stateless_fold_in(seed, SYMMETRY_KEY)
+        )
     return (
-        epoch_pipeline.scale_images(lr),
+        epoch_pipeline.scale_images(bicubic_downscale(hr, scale)),
         epoch_pipeline.scale_images(hr),
     )
+
+
+def random_symmetry(patch, seed):
+    """One of the 8 symmetries of a square `patch` `(N, N, C)`, uniformly.
+
+    One stateless draw in `[0, 8)` picks a horizontal flip (draws 4-7)
+    followed by a rotation by `draw % 4` quarter turns (`tf.image.rot90`);
+    the eight combinations are the dihedral group of the square, so every
+    orientation and mirror image of the patch is equally likely.
+
+    Args:
+        patch: tensor `(N, N, C)`.
+        seed: int tensor `(2,)`.
+
+    Returns:
+        The transformed patch: the same pixels, permuted.
+    """
+    draw = tf.random.stateless_uniform(
+        [], seed=seed, minval=0, maxval=8, dtype=tf.int32
+    )
+    flipped = tf.where(draw >= 4, tf.reverse(patch, axis=[1]), patch)
+    return tf.image.rot90(flipped, k=draw % 4)
+
+
+def bicubic_downscale(hr, scale):
+    """MATLAB's `imresize(hr, 1/scale, 'bicubic')` of a square uint8 patch.
+
+    The resize of each side is a fixed `(n // scale, n)` matrix
+    (`keras_gans.data.bicubic.resize_weights`, computed once in NumPy when
+    the pipeline is traced), the same for rows and columns of a square, so
+    the LR is two float32 matrix products, then clipped and rounded half
+    up (MATLAB's `uint8`) to 8 bits like a saved LR image.
+
+    Args:
+        hr: uint8 tensor `(n, n, C)` with `n` a multiple of `scale`.
+        scale: the downscaling factor.
+
+    Returns:
+        float32 `(n // scale, n // scale, C)` of whole values in [0, 255].
+    """
+    size = hr.shape[0]
+    weights = tf.constant(
+        resize_weights(size, size // scale, 1.0 / scale), tf.float32
+    )
+    # lr[i, j] = sum over h, w of weights[i, h] * hr[h, w] * weights[j, w].
+    lr = tf.einsum(
+        "ih,hwc,jw->ijc", weights, tf.cast(hr, tf.float32), weights
+    )
+    # Bicubic overshoots at edges; clip and round like a saved 8-bit LR.
+    return tf.floor(tf.clip_by_value(lr, 0.0, 255.0) + 0.5)
 
 
 def load_single_image(

@@ -313,9 +313,11 @@ _KINDS = {
     ),
     "upscaler": (
         _evaluate_upscaler,
-        "HR images cropped to a multiple of scale, LR by PIL bicubic "
-        "downscaling; PSNR and SSIM on the BT.601 Y channel (16-235) with "
-        "scale pixels shaved, bicubic upscaling as baseline",
+        "HR images cropped to a multiple of scale, LR by MATLAB bicubic "
+        "downscaling (imresize, 8-bit); PSNR and SSIM on the Y channel of "
+        "MATLAB's rgb2ycbcr (BT.601 16-235 in whole levels; a one-channel "
+        "image is its own Y) with scale pixels shaved; sharpness = mean Y "
+        "gradient magnitude over the HR's; bicubic upscaling as baseline",
     ),
 }
 

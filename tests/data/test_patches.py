@@ -4,9 +4,12 @@ folder's images and their bicubic LR versions) and `load_single_image()`
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
 from keras_gans import data
+from keras_gans.data import bicubic
+from keras_gans.data import patches
 from tests.data.translation_helpers import noise
 from tests.data.translation_helpers import save_image
 
@@ -53,25 +56,87 @@ def _source_of(patch, images):
     return None
 
 
+def _within_one_level(lr, hr, scale):
+    """`lr` is MATLAB's bicubic downscaling of `hr` (uint8 batches), up to
+    1 level where float32 and float64 round a value near .5 apart."""
+    expected = [bicubic.imresize(patch, scale=1 / scale) for patch in hr]
+    difference = np.abs(np.stack(expected).astype(int) - lr.astype(int))
+    assert difference.max() <= 1
+
+
+# The 8 symmetries of a square patch `(N, N, C)`.
+SYMMETRIES = [
+    (lambda p, k=k, flip=flip: np.rot90(p[:, ::-1] if flip else p, k))
+    for flip in (False, True)
+    for k in range(4)
+]
+
+
 def test_hr_patches_are_crops_and_lr_their_bicubic_downscaling(photos):
     dataset = data.load_super_resolution(
-        photos, patch_size=8, scale=4, batch_size=2, patches_per_image=2
+        photos, patch_size=8, scale=4, batch_size=2, patches_per_image=2,
+        augment=False,
     )
     # 3 images x 2 patches, in full batches of 2.
     assert len(dataset) == 3
     lr, hr = next(iter(dataset))
     assert lr.shape == (2, 2, 2, 3) and hr.shape == (2, 8, 8, 3)
     assert lr.dtype == hr.dtype == "float32"
-    lr, hr = _pairs(photos, patches_per_image=2)
+    lr, hr = _pairs(photos, patches_per_image=2, augment=False)
     images = _images(photos)
     sources = [_source_of(patch, images) for patch in hr]
     # Every image gives its 2 patches per epoch.
     assert sorted(sources) == [0, 0, 1, 1, 2, 2]
-    for small, patch in zip(lr, hr):
-        # PIL's bicubic, as the SR evaluation protocol downscales.
-        expected = Image.fromarray(patch).resize((2, 2), Image.BICUBIC)
-        difference = np.abs(np.asarray(expected, int) - small.astype(int))
-        assert difference.max() <= 1
+    # MATLAB's bicubic, as the SR evaluation protocol downscales.
+    _within_one_level(lr, hr, 4)
+
+
+def test_augmented_patches_are_symmetries_of_crops_and_lr_follows(photos):
+    # The crop draws from the example's seed itself, the symmetry from a
+    # key folded into it: with and without `augment` the crops match.
+    options = dict(patch_size=6, scale=3, patches_per_image=4, epochs=2)
+    plain_lr, plain_hr = _pairs(photos, augment=False, **options)
+    lr, hr = _pairs(photos, **options)
+    used = set()
+    for index in range(len(hr)):
+        matches = [
+            number
+            for number, symmetry in enumerate(SYMMETRIES)
+            if np.array_equal(symmetry(plain_hr[index]), hr[index])
+        ]
+        assert len(matches) == 1  # noise patches: no symmetry of their own
+        used.add(matches[0])
+        # The LR is the downscaling of the transformed patch, which for a
+        # square is the transformed LR (the resize commutes with them).
+        expected = SYMMETRIES[matches[0]](plain_lr[index])
+        assert np.abs(expected.astype(int) - lr[index].astype(int)).max() <= 1
+    assert len(used) >= 5  # 24 patches draw from all 8 symmetries
+    _within_one_level(lr, hr, 3)
+    again = _pairs(photos, **options)
+    np.testing.assert_array_equal(again[0], lr)
+    np.testing.assert_array_equal(again[1], hr)
+
+
+def test_random_symmetry_draws_each_symmetry_of_the_square():
+    patch = np.arange(3 * 3 * 2).reshape(3, 3, 2)
+    expected = {symmetry(patch).tobytes() for symmetry in SYMMETRIES}
+    assert len(expected) == 8
+    seen = set()
+    for seed in range(64):
+        seeds = tf.constant([seed, 7], tf.int64)
+        result = patches.random_symmetry(tf.constant(patch), seeds).numpy()
+        assert result.tobytes() in expected
+        seen.add(result.tobytes())
+    assert seen == expected
+
+
+@pytest.mark.parametrize("scale", [2, 3, 4])
+def test_tf_downscaling_matches_imresize(scale):
+    hr = noise((12, 12, 3), seed=scale)
+    lr = patches.bicubic_downscale(tf.constant(hr), scale).numpy()
+    assert lr.shape == (12 // scale, 12 // scale, 3)
+    np.testing.assert_array_equal(lr, np.floor(lr))  # whole levels
+    _within_one_level(lr[None].astype("uint8"), hr[None], scale)
 
 
 def test_resumed_epochs_see_the_same_patches(photos):
@@ -90,6 +155,9 @@ def test_resumed_epochs_see_the_same_patches(photos):
         ({"patch_size": 12, "scale": 4}, r"1.png.*9x9.*patch_size=12"),
         ({"batch_size": 4}, r"3 patches.*batch_size=4"),
         ({"scale": 0}, r"scale=0"),
+        ({"scale": 1}, r"integer >= 2.*scale=1"),
+        ({"scale": 2.0}, r"integer >= 2.*scale=2.0"),
+        ({"augment": "yes"}, r"`augment`.*augment='yes'"),
     ],
 )
 def test_bad_arguments_raise_naming_them(photos, kwargs, match):
