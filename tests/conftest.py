@@ -47,9 +47,11 @@ SHARED_FIXTURE_GROUPS = {
     # module fixtures
     "tests/callbacks/test_translation_callbacks.py": "translation_runs",
     "tests/metrics/test_inception_feature_extractor.py": "inception",
+    "tests/losses/test_perceptual_loss.py": "vgg19",
     "tests/recipes/test_dcgan_recipe.py": "dcgan_recipe",
     "tests/test_cli.py": "cli_exports",
     "tests/test_cli_translate.py": "translator_export",
+    "tests/test_cli_upscale.py": "upscaler_export",
     "tests/training/test_stages.py": "staged_reference",
     "tests/training/test_v1_files.py": "v1_files",
     # module fixtures that run child processes (each test of these was its

@@ -1,10 +1,12 @@
-"""Adversarial losses, selectable by name in `compile(loss=...)`."""
+"""Adversarial losses, selectable by name in `compile(loss=...)`, and the
+perceptual (VGG19 content) loss of SRGAN and ESRGAN, `PerceptualLoss`."""
 
 from keras_gans.losses.gan_loss import GANLoss
 from keras_gans.losses.hinge_loss import HingeLoss
 from keras_gans.losses.least_squares_loss import LeastSquaresLoss
 from keras_gans.losses.minimax_loss import MinimaxLoss
 from keras_gans.losses.non_saturating_loss import NonSaturatingLoss
+from keras_gans.losses.perceptual_loss import PerceptualLoss
 from keras_gans.losses.relativistic_average_loss import RelativisticAverageLoss
 from keras_gans.losses.wasserstein_loss import WassersteinLoss
 from keras_gans.utils.validation import format_received
