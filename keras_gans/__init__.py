@@ -28,6 +28,10 @@ from keras_gans.models import Pix2Pix
 from keras_gans.models import ResNetGenerator
 from keras_gans.models import SAGAN
 from keras_gans.models import SNGAN
+from keras_gans.models import SRGAN
+from keras_gans.models import RRDBGenerator
+from keras_gans.models import SRGANDiscriminator
+from keras_gans.models import SRResNetGenerator
 from keras_gans.models import UNet
 from keras_gans.models import WGAN
 from keras_gans.models import WGANGP

@@ -186,3 +186,22 @@ class BlowUpAfter(keras.optimizers.schedules.LearningRateSchedule):
 
     def get_config(self):
         return {"step": self.step, "rate": self.rate}
+
+
+# SRGAN as small as it gets: x2 on 16x16 HR patches, one residual block.
+TINY_SRGAN = dict(
+    scale=2, patch_size=16, filters=4, num_blocks=1, d_filters=2, seed=5
+)
+
+
+def tiny_srgan(**overrides):
+    """A tiny `keras_gans.SRGAN` on `TINY_SRGAN`."""
+    return keras_gans.SRGAN(**{**TINY_SRGAN, **overrides})
+
+
+def sr_pairs(n=8, seed=0, scale=2, patch_size=16, channels=3):
+    """`(lr, hr)`: structured HR patches and their `scale`x`scale` means."""
+    hr = random_images(n, (patch_size, patch_size, channels), seed=seed)
+    side = patch_size // scale
+    lr = hr.reshape(n, side, scale, side, scale, channels).mean(axis=(2, 4))
+    return lr.astype("float32"), hr

@@ -16,6 +16,10 @@ from keras_gans.models.patchgan import PatchGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.sagan import SAGAN
 from keras_gans.models.sngan import SNGAN
+from keras_gans.models.srgan import SRGAN
+from keras_gans.models.srgan import RRDBGenerator
+from keras_gans.models.srgan import SRGANDiscriminator
+from keras_gans.models.srgan import SRResNetGenerator
 from keras_gans.models.unet import UNet
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan import WGANGP

@@ -182,3 +182,14 @@ for _cls in (keras_gans.Pix2Pix, keras_gans.CycleGAN, keras_gans.DiscoGAN):
             export=None,
         ),
     )
+
+register(
+    "SRGAN",
+    TinyConfig(
+        # The game from the first step (the contract's two optimizers);
+        # the pre-training stage and the boundary are tests/models/
+        # test_srgan.py. The upscaler artifact is tests/export/.
+        lambda: _compiled(helpers.tiny_srgan(pretrain_steps=0)),
+        export=None,
+    ),
+)

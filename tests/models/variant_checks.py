@@ -31,6 +31,13 @@ def networks_of(model):
 
 def fit_any(model, steps, seed=0):
     """Fits `steps` batches of 4 of the data the model's kind trains on."""
+    if hasattr(model, "lr_shape"):  # a super-resolution model: (lr, hr)
+        lr, hr = helpers.sr_pairs(
+            4 * steps, seed, model.scale, model.patch_size, model.channels
+        )
+        return model.fit(
+            lr, hr, batch_size=4, epochs=1, shuffle=False, verbose=0
+        )
     if isinstance(model, TranslationModel):
         a, b = helpers.translation_pairs(4 * steps, seed=seed)
         return model.fit(
