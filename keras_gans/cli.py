@@ -1,5 +1,5 @@
-"""The `keras-gans` command line: `train`, `sample`, `translate`, `export`
-and `eval`.
+"""The `keras-gans` command line: `train`, `sample`, `translate`,
+`upscale`, `export` and `eval`.
 
 ```
 keras-gans [--backend {tensorflow,jax,torch}] [--verbose] COMMAND ...
@@ -8,10 +8,12 @@ keras-gans train VARIANT --help          (the recipe's flags and defaults)
 keras-gans train VARIANT [recipe flags]
 keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
 keras-gans translate ARTIFACT IMAGE [IMAGE ...] -o OUT_DIR_OR_PNG
+keras-gans upscale ARTIFACT IMAGE [IMAGE ...] -o DIR [--tile N]
+                   [--overlap M]
 keras-gans export MODEL.keras --out DIR [--quantize float16|int8]
 keras-gans eval ARTIFACT --dataset NAME [--data-dir DIR]
                 [--extractor NAME|PATH] [--n N]        (generator, translator)
-keras-gans eval ARTIFACT --data-dir HR_FOLDER            (upscaler)
+keras-gans eval ARTIFACT --sr-data HR_FOLDER [--scale N]  (upscaler)
 ```
 
 The console script starts in `keras_gans_cli`, which quiets TensorFlow's
@@ -45,8 +47,8 @@ EXIT_USAGE = 2
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans",
-        description="Train, sample, translate, export and evaluate "
-        "keras-gans models.",
+        description="Train, sample, translate, upscale, export and "
+        "evaluate keras-gans models.",
         epilog="`keras-gans COMMAND --help` shows a command's flags; "
         "`keras-gans train --help` lists the variants and `keras-gans "
         "train VARIANT --help` a recipe's flags and defaults.",
@@ -111,6 +113,7 @@ def _build_parser():
     )
     sample.set_defaults(handler=_sample)
     _add_translate_parser(commands)
+    _add_upscale_parser(commands)
 
     export = commands.add_parser(
         "export",
@@ -213,6 +216,46 @@ def _add_translate_parser(commands):
     translate.set_defaults(handler=_translate)
 
 
+def _add_upscale_parser(commands):
+    upscale = commands.add_parser(
+        "upscale",
+        help="super-resolve image files of any size with an upscaler, "
+        "tiled without seams",
+        description=(
+            "Upscales image files of any size with a super-resolution "
+            "upscaler (an export directory, SavedModel, .tflite or .keras "
+            "file) and writes DIR/<name>_x<scale>.png for each. With "
+            "--tile N the image is upscaled in N x N tiles (bounded "
+            "memory), each extended by --overlap LR pixels of context of "
+            "which only the tile's own part is kept; the default overlap, "
+            "the network's receptive field (the model card's "
+            "receptive_field, or computed from a .keras network), makes "
+            "the tiled image equal the untiled one, so no seams show. "
+            "Images keep their size and colour: a grayscale file for an "
+            "RGB upscaler (or the reverse) is refused."
+        ),
+    )
+    upscale.add_argument(
+        "artifact", help="upscaler export dir, SavedModel, .tflite or .keras"
+    )
+    upscale.add_argument("images", nargs="+", help="image files to upscale")
+    upscale.add_argument(
+        "-o", "--out", required=True, metavar="DIR",
+        help="directory for the PNGs (<name>_x<scale>.png)",
+    )
+    upscale.add_argument(
+        "--tile", type=_positive_int, default=None, metavar="N",
+        help="upscale in tiles of N x N LR pixels (default: whole images)",
+    )
+    upscale.add_argument(
+        "--overlap", type=_non_negative_int, default=None, metavar="M",
+        help="with --tile: LR pixels of context around each tile "
+        "(default: the network's receptive field, or a fixed default, "
+        "said on stderr, where it is unknown)",
+    )
+    upscale.set_defaults(handler=_upscale)
+
+
 def _add_eval_parser(commands):
     evaluate = commands.add_parser(
         "eval",
@@ -227,9 +270,10 @@ def _add_eval_parser(commands):
             "generators, with the extractor, weights and sample counts. A "
             "translator on the test split of a paired --dataset: psnr, "
             "ssim and their input and mean-target baselines. An upscaler "
-            "on the HR images in --data-dir (e.g. Set5): psnr and ssim on "
-            "the Y channel, border shaved, next to bicubic. Everything "
-            "else goes to stderr."
+            "on the HR images in --sr-data (or --data-dir; e.g. Set5): "
+            "psnr and ssim on the Y channel, border shaved, next to "
+            "bicubic; --scale checks its factor. Everything else goes to "
+            "stderr."
         ),
     )
     evaluate.add_argument(
@@ -244,6 +288,16 @@ def _add_eval_parser(commands):
     evaluate.add_argument(
         "--data-dir", default=None,
         help="the dataset's directory; for an upscaler the HR image folder",
+    )
+    evaluate.add_argument(
+        "--sr-data", default=None,
+        help="upscalers: the folder of HR images (e.g. Set5; the same as "
+        "--data-dir); an error for other kinds",
+    )
+    evaluate.add_argument(
+        "--scale", type=_positive_int, default=None,
+        help="upscalers: the factor expected; an upscaler of another "
+        "scale (or another kind) is an error",
     )
     evaluate.add_argument(
         "--extractor", default="classifier",
@@ -554,6 +608,193 @@ def _translate(args):
 _IMAGE_KINDS = ("translator", "upscaler")
 
 
+def _upscale(args):
+    from keras_gans.export.tiled_upscale import upscale_image
+    from keras_gans.utils.images import save_png
+    from keras_gans.utils.images import to_uint8
+    from keras_gans.utils.validation import format_received
+
+    if args.overlap is not None and args.tile is None:
+        raise ValueError(
+            "`--overlap` is the context around each tile: it needs "
+            "`--tile`. " + format_received(overlap=args.overlap, tile=None)
+        )
+    artifact = _load_upscaler(args.artifact)
+    channels = artifact.input_shape[2]
+    # Every input is checked before anything is written: a bad third
+    # file does not leave a half-done output folder.
+    targets = _upscale_targets(args.images, args.out, artifact.scale)
+    for path in args.images:
+        _check_image_channels(path, channels)
+    overlap = None
+    if args.tile is not None:
+        overlap = args.overlap
+        if overlap is None:
+            overlap = _tile_overlap(artifact)
+    os.makedirs(args.out, exist_ok=True)
+    for path, target in zip(args.images, targets):
+        image = _read_lr_image(path, channels)
+        output = upscale_image(
+            artifact, image, artifact.scale, tile=args.tile, overlap=overlap
+        )
+        save_png(to_uint8(output), target)
+        tiling = (
+            "" if args.tile is None
+            else f", tiles {args.tile}, overlap {overlap}"
+        )
+        print(
+            f"{path} -> {target} ({image.shape[1]}x{image.shape[0]} -> "
+            f"{output.shape[1]}x{output.shape[0]}{tiling})"
+        )
+    return EXIT_OK
+
+
+def _load_upscaler(path):
+    """The upscaler at `path`, refusing other kinds and fixed sizes."""
+    from keras_gans.export import artifact_kinds
+    from keras_gans.export import load_artifact
+    from keras_gans.utils.validation import format_received
+
+    artifact = load_artifact(path)
+    if artifact.kind != artifact_kinds.UPSCALER:
+        other = "sample" if artifact.kind == artifact_kinds.GENERATOR else (
+            "translate"
+        )
+        raise ValueError(
+            f"`keras-gans upscale` runs super-resolution upscalers; "
+            f"`{path}` is {artifact_kinds.describe(artifact.kind)}: use "
+            f"`keras-gans {other}`. " + format_received(artifact=path)
+        )
+    height, width, _ = artifact.input_shape
+    if height is not None or width is not None or artifact.size_multiple > 1:
+        # Tiles and images of any size need a network of free size whose
+        # tiles need no alignment.
+        taken = (
+            f"only {height}x{width} images" if height or width
+            else f"sizes that are multiples of {artifact.size_multiple}"
+        )
+        raise ValueError(
+            f"`keras-gans upscale` needs an upscaler that takes images of "
+            f"any size; `{path}` takes {taken}. Export the network with "
+            "free height and width (export_upscaler(..., free_size=True)), "
+            "or use `keras-gans translate`, which resizes the images. "
+            + format_received(artifact=path)
+        )
+    return artifact
+
+
+def _upscale_targets(images, out, scale):
+    """`OUT/<name>_x<scale>.png` for each image; two images may not share
+    one (`a/cat.png` and `b/cat.jpg`)."""
+    from keras_gans.utils.validation import format_received
+
+    targets = {}
+    for path in images:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        target = os.path.join(out, f"{stem}_x{scale}.png")
+        if target in targets:
+            raise ValueError(
+                f"`{targets[target]}` and `{path}` would both be written to "
+                f"`{target}`: upscale them into different --out folders. "
+                + format_received(images=list(images))
+            )
+        targets[target] = path
+    return list(targets)
+
+
+def _check_image_channels(path, channels):
+    """Refuses a missing or non-image file, and one whose colour differs
+    from the upscaler's (converting would hide a wrong model choice)."""
+    from keras_gans.data.folder import file_channels
+    from keras_gans.utils.validation import format_received
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"No image file at {path!r}. " + format_received(image=path)
+        )
+    found = file_channels(path)  # names the file if it is not an image
+    if found == channels:
+        return
+    if found == 1:
+        hint = (
+            "is a grayscale image and the upscaler takes RGB (3 channels): "
+            "convert it to RGB first (e.g. `PIL.Image.open(path)"
+            ".convert('RGB')`), or use a grayscale upscaler"
+        )
+    else:
+        hint = (
+            "is a colour image and the upscaler takes grayscale (1 "
+            "channel): convert it to grayscale first (e.g. "
+            "`PIL.Image.open(path).convert('L')`), or use an RGB upscaler"
+        )
+    raise ValueError(f"`{path}` {hint}. " + format_received(image=path))
+
+
+def _read_lr_image(path, channels):
+    """An image file as float32 `(H, W, C)` in [-1, 1], at its own size."""
+    import numpy as np
+
+    from keras_gans.data import read_image
+
+    image = read_image(path, "L" if channels == 1 else "RGB")
+    pixels = np.asarray(image, "float32")
+    return pixels.reshape(image.height, image.width, channels) / 127.5 - 1.0
+
+
+def _tile_overlap(artifact):
+    """The default overlap: the network's receptive field (the card's, or
+    computed from a `.keras` network), else `DEFAULT_OVERLAP`, said on
+    stderr."""
+    from keras_gans.export import tiled_upscale
+    from keras_gans.utils.safe_loading import load_keras_file
+
+    key = tiled_upscale.RECEPTIVE_FIELD_CARD_KEY
+    if artifact.format == "keras":
+        field = tiled_upscale.receptive_field(load_keras_file(artifact.path))
+        if field is not None:
+            return field
+        reason = "its network has layers receptive_field cannot analyse"
+    elif artifact.card is not None and key in artifact.card:
+        field = artifact.card[key]
+        if field is not None:
+            return int(field)
+        reason = "its model card says receptive_field: null"
+    else:
+        reason = (
+            "it has no model card with a receptive_field (exported before "
+            "keras-gans recorded it)"
+        )
+    print(
+        f"keras-gans upscale: the receptive field of `{artifact.path}` is "
+        f"unknown ({reason}): tiles overlap by the default "
+        f"{tiled_upscale.DEFAULT_OVERLAP} LR pixels, and seams may show if "
+        "the network sees further. Pass --overlap to choose.",
+        file=sys.stderr,
+    )
+    return tiled_upscale.DEFAULT_OVERLAP
+
+
+def _positive_int(text):
+    return _int_at_least(text, 1, "a positive integer")
+
+
+def _non_negative_int(text):
+    return _int_at_least(text, 0, "an integer >= 0")
+
+
+def _int_at_least(text, minimum, expected):
+    # argparse names the flag: "argument --tile: expected ...".
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise argparse.ArgumentTypeError(
+            f"expected {expected}. Received: {text!r}"
+        )
+    return value
+
+
 def _parse_labels(text):
     try:
         labels = [int(part) for part in text.split(",")]
@@ -591,10 +832,13 @@ def _eval(args):
     with _stdout_to_stderr():
         from keras_gans.metrics import evaluate
 
+        data_dir = args.data_dir
+        if args.sr_data is not None or args.scale is not None:
+            data_dir = _upscaler_data_dir(args)
         result = evaluate(
             args.artifact,
             args.dataset,
-            data_dir=args.data_dir,
+            data_dir=data_dir,
             n=args.n,
             seed=args.seed,
             cache_dir=args.cache_dir,
@@ -609,6 +853,49 @@ def _eval(args):
             handle.write(line + "\n")
     print(line, flush=True)
     return EXIT_OK
+
+
+def _upscaler_data_dir(args):
+    """The HR folder of `eval --sr-data/--scale`, after checking that the
+    artifact is an upscaler of that scale.
+
+    The artifact is loaded here and again by `evaluate`: only with these
+    flags, so that a wrong kind or scale fails before any scoring.
+    """
+    from keras_gans.export import artifact_kinds
+    from keras_gans.export import load_artifact
+    from keras_gans.utils.validation import format_received
+
+    if (
+        args.sr_data is not None
+        and args.data_dir is not None
+        and os.path.abspath(args.sr_data) != os.path.abspath(args.data_dir)
+    ):
+        raise ValueError(
+            "`--sr-data` is the upscaler's HR folder, as `--data-dir`: "
+            "give one of them, or the same folder. "
+            + format_received(sr_data=args.sr_data, data_dir=args.data_dir)
+        )
+    artifact = load_artifact(args.artifact)
+    flag, value = (
+        ("sr_data", args.sr_data) if args.sr_data is not None
+        else ("scale", args.scale)
+    )
+    if artifact.kind != artifact_kinds.UPSCALER:
+        raise ValueError(
+            f"`--{flag.replace('_', '-')}` is for super-resolution "
+            f"upscalers; `{args.artifact}` is "
+            f"{artifact_kinds.describe(artifact.kind)}: measure it with "
+            "`--dataset` (and `--data-dir`). "
+            + format_received(**{flag: value})
+        )
+    if args.scale is not None and args.scale != artifact.scale:
+        raise ValueError(
+            f"`--scale` must be the upscaler's own factor: "
+            f"`{args.artifact}` upscales x{artifact.scale}. "
+            + format_received(scale=args.scale)
+        )
+    return args.sr_data if args.sr_data is not None else args.data_dir
 
 
 @contextlib.contextmanager

@@ -20,7 +20,8 @@ def export_from_file(
     """Loads a `.keras` file and exports it by its kind.
 
     A keras-gans GAN (DCGAN, CGAN, ...) exports its sampling generator
-    (`export_generator`); a network with one image input and one image
+    (`export_generator`), an SRGAN its generator (an upscaler); a
+    network with one image input and one image
     output exports as an upscaler when its output is an integer factor
     larger (`export_upscaler`), else as a translator (`export_translator`,
     free height and width when it is fully convolutional). The file is
@@ -79,6 +80,11 @@ def export_from_file(
             f"`{keras_path}` holds an image network. "
             + format_received(representative_latents=representative_latents)
         )
+    from keras_gans.models.srgan import SRGAN
+
+    if isinstance(model, SRGAN):
+        # A whole SRGAN (a recipe's final.keras) exports its upscaler.
+        model = model.generator
     return _export_image_network(model, keras_path, directory, quantize,
                                  dataset, epochs)
 

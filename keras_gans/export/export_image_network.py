@@ -16,6 +16,8 @@ from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.export_generator import check_card_values
 from keras_gans.export.export_generator import check_quantize
 from keras_gans.export.tensorflow_subprocess import exporter_for_backend
+from keras_gans.export.tiled_upscale import RECEPTIVE_FIELD_CARD_KEY
+from keras_gans.export.tiled_upscale import receptive_field
 from keras_gans.export.input_checks import check_image_batch
 from keras_gans.training.precision import float32_copy
 from keras_gans.utils.free_size import free_size_copy
@@ -178,7 +180,11 @@ def export_upscaler(
     network mapping low-resolution images `(N, h, w, C)` in [-1, 1] to
     images `(N, scale * h, scale * w, C)`: the signature takes `image`
     and returns `images`, the card's `kind` is `"upscaler"` and records
-    `scale`, and the SavedModel keeps `scale` so it describes itself. A
+    `scale` and `receptive_field` (`tiled_upscale.receptive_field`: the
+    radius in LR pixels of the inputs one output pixel depends on, the
+    overlap `keras-gans upscale` tiles with; `null` when the network has
+    layers it cannot analyse), and the SavedModel keeps `scale` so it
+    describes itself. A
     network built on `(None, None, C)` inputs (the usual SRGAN / ESRGAN
     generator) is exported with free height and width and verified on
     4 images of 16x16 and 2 of a second size, unless `parity_images` are
@@ -197,7 +203,8 @@ def export_upscaler(
         free_size: `False` pins the size of the parity images.
 
     Returns:
-        The model card as a dict (see `export_translator`), with `scale`.
+        The model card as a dict (see `export_translator`), with `scale`
+        and `receptive_field`.
 
     Raises:
         ValueError: if `network` is not an image network whose output is
@@ -458,6 +465,10 @@ def _card_fields(generator, spec, dataset, epochs, steps, direction):
     scale = spec.constants.get(model_card.SCALE_COLLECTION)
     if scale is not None:
         fields["scale"] = scale
+    if spec.kind == artifact_kinds.UPSCALER:
+        # The tile overlap that makes `keras-gans upscale` seamless (LR
+        # pixels), or null for a network it cannot analyse.
+        fields[RECEPTIVE_FIELD_CARD_KEY] = receptive_field(generator)
     return fields
 
 
