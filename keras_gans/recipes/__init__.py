@@ -19,5 +19,6 @@ SHARED_MODULES = (
     "run_directory_lock",
     "strategy",
     "translation_kind",
+    "upscaler_kind",
     "variant_recipe",
 )
