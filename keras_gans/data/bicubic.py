@@ -22,6 +22,7 @@ import numbers
 
 import numpy as np
 
+from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
 # MATLAB's bicubic: Keys' cubic convolution with a = -0.5, support [-2, 2].
@@ -70,8 +71,8 @@ def resize_weights(in_size, out_size, scale):
         ValueError: for a non-positive or non-integer `in_size` or
             `out_size`, or a `scale` that is not a positive finite number.
     """
-    in_size = _check_size("in_size", in_size)
-    out_size = _check_size("out_size", out_size)
+    in_size = check_positive_int("in_size", in_size)
+    out_size = check_positive_int("out_size", out_size)
     scale = _check_scale(scale)
     return _resize_weights(in_size, out_size, scale)
 
@@ -175,19 +176,6 @@ def _check_image(image):
             + format_received(image=f"array{pixels.shape} {pixels.dtype}")
         )
     return pixels
-
-
-def _check_size(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value <= 0
-    ):
-        raise ValueError(
-            f"`{name}` must be a positive integer. "
-            + format_received(**{name: value})
-        )
-    return int(value)
 
 
 def _check_scale(scale):

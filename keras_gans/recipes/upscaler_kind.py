@@ -130,7 +130,7 @@ class UpscalerKind(RecipeKind):
                 generator,
                 os.path.join(args.out, name),
                 quantize=args.quantize,
-                dataset=args.dataset,
+                dataset=_dataset_label(args),
                 steps=summary["generator_steps"],
                 extra_card={
                     "stage": name,
@@ -185,6 +185,13 @@ def _final_models(args, model):
     if model.stage_name == "gan":
         models["gan"] = model.generator
     return models
+
+
+def _dataset_label(args):
+    """`"photos"`, or the training folder's name (e.g. `"yang91"`)."""
+    if args.dataset == "folder":
+        return os.path.basename(os.path.normpath(args.data_dir))
+    return args.dataset
 
 
 def _network_note(args):

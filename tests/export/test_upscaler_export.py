@@ -149,3 +149,29 @@ def test_translate_command_upscales_image_files(exported, tmp_path):
     expected = keras.ops.convert_to_numpy(expected)[0]
     expected = np.round((np.clip(expected, -1, 1) + 1) * 127.5)
     assert np.max(np.abs(written.astype("float32") - expected)) <= 1
+
+
+def test_a_whole_srgan_exports_its_generator_at_any_size(tmp_path):
+    # A recipe's final.keras: SRGAN's generator with its own layers
+    # (PixelShuffle, the bicubic skip, ImageRange) through the TensorFlow
+    # exporter on every backend, verified at two sizes.
+    from tests.helpers import tiny_srgan
+
+    model = tiny_srgan(image_skip="bicubic")
+    keras_path = str(tmp_path / "final.keras")
+    model.save(keras_path)
+    directory = str(tmp_path / "export")
+    assert main(["export", keras_path, "--out", directory]) == 0
+    artifact = load_upscaler_artifact(directory)
+    assert artifact.scale == 2
+    with open(os.path.join(directory, "model_card.json")) as handle:
+        card = json.load(handle)
+    assert card["export_errors"]["tflite_max_abs_error"] <= TOLERANCE
+    # The network's own receptive field (head 9x9, two 3x3 convs of the
+    # block, the trunk conv; the upsampling conv and the last 9x9 at x2).
+    assert isinstance(card["receptive_field"], int)
+    assert card["receptive_field"] > 4
+    images = low_res_images((1, 7, 10, 3))
+    np.testing.assert_allclose(
+        artifact(images), model.upscale(images), atol=TOLERANCE
+    )
