@@ -71,3 +71,26 @@ def test_cli_resizes_images_to_a_fixed_size_export(tmp_path):
     assert written.shape == (32, 32)  # a one-channel PNG
     # PNG stores 8 bits: one step is 2/255.
     np.testing.assert_allclose(written, expected[..., 0], atol=1.01 * 2 / 255)
+
+
+@pytest.mark.parametrize("stage", ["psnr", "gan"])
+def test_srgan_upscaler_runs_at_any_size_and_beats_bicubic(stage):
+    from keras_gans.data.patches import SR_HELD_OUT_PHOTO
+    from keras_gans.data.patches import sr_photo
+    from keras_gans.export import load_upscaler_artifact
+    from keras_gans.metrics.super_resolution import upscaling_scores
+
+    directory = os.path.join(SAVED, "srgan_yang91", stage)
+    tflite = load_upscaler_artifact(os.path.join(directory, "generator.tflite"))
+    saved_model = load_upscaler_artifact(directory)
+    assert tflite.scale == 4 and tflite.card["stage"] == stage
+    images = np.random.default_rng(0).uniform(-1, 1, (1, 13, 17, 3))
+    outputs = tflite(images.astype("float32"))
+    assert outputs.shape == (1, 52, 68, 3)
+    np.testing.assert_allclose(outputs, saved_model(images), atol=1e-4)
+    # A photo it never saw (scikit-image's coffee, held out of "photos" and
+    # not in T91): the trained upscaler is above bicubic and sharper.
+    hr = sr_photo(SR_HELD_OUT_PHOTO)[100:292, 200:392]
+    scores = upscaling_scores(tflite, [hr], 4)
+    assert scores["psnr"] > scores["bicubic_psnr"] + 0.3
+    assert scores["sharpness"] > scores["bicubic_sharpness"]
