@@ -104,7 +104,7 @@ def test_cli_knows_every_variant_recipe():
     from keras_gans.cli import known_variants
 
     assert set(known_variants()) == set(RECIPES) | {
-        "dcgan", "cgan", "acgan", "pix2pix", "cyclegan", "discogan"
+        "dcgan", "cgan", "acgan", "pix2pix", "cyclegan", "discogan", "srgan"
     }
 
 
