@@ -9,7 +9,6 @@ from keras_gans.models.srgan.sub_pixel_upsampling import image_output
 from keras_gans.models.srgan.sub_pixel_upsampling import upsample
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_positive_int
-from keras_gans.utils.validation import format_received
 
 # ESRGAN scales each dense block's residual by 0.2 before adding it:
 # without BatchNorm, this keeps a deep network's early training stable.
@@ -114,12 +113,6 @@ class RRDBGenerator(keras.Model):
         num_blocks = check_positive_int("num_blocks", num_blocks)
         growth = check_positive_int("growth", growth)
         check_choice("image_skip", image_skip, IMAGE_SKIPS)
-        if kwargs.get("norm"):
-            raise ValueError(
-                "RRDBGenerator has no normalization (ESRGAN removed it). "
-                + format_received(norm=kwargs["norm"])
-            )
-        kwargs.pop("norm", None)
 
         inputs = keras.Input((None, None, channels), name="image")
         head = layers.Conv2D(filters, 3, padding="same", name="head_conv")(

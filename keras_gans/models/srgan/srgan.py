@@ -378,7 +378,7 @@ class SRGAN(TwoPlayerModel):
         if self.stage_name == "pretrain":
             return ("g_loss", "psnr")
         names = ("d_loss", "g_loss", "g_content", "g_adv")
-        if self._pixel_term_logged():
+        if self.pixel_weight:
             names += ("g_pixel",)
         return names + ("d_real", "d_fake", "psnr")
 
@@ -455,9 +455,6 @@ class SRGAN(TwoPlayerModel):
         if content is None or content in PIXEL_LOSSES:
             return pixel_difference(content or self.pixel_loss, hr, sr)
         return as_float32(content(as_float32(hr), as_float32(sr)))
-
-    def _pixel_term_logged(self):
-        return bool(self.pixel_weight)
 
     def _track_psnr(self, hr, sr):
         mse = pixel_difference("mse", hr, ops.stop_gradient(sr))
