@@ -32,6 +32,9 @@ from keras_gans.models import SRGAN
 from keras_gans.models import RRDBGenerator
 from keras_gans.models import SRGANDiscriminator
 from keras_gans.models import SRResNetGenerator
+from keras_gans.models import StyleGAN2
+from keras_gans.models import StyleGAN2Discriminator
+from keras_gans.models import StyleGAN2Generator
 from keras_gans.models import UNet
 from keras_gans.models import WGAN
 from keras_gans.models import WGANGP

@@ -1,6 +1,7 @@
 """Reusable building blocks: spectral normalization, self-attention,
 DiffAugment, conditional batch normalization, reflection padding, image pools,
-pixel shuffle (sub-pixel upsampling),
+pixel shuffle (sub-pixel upsampling), StyleGAN2's equalized-lr, modulated
+convolution and noise layers,
 a transposed convolution that trains fast with JAX on CPU."""
 
 from keras_gans.layers.bicubic_upsampling import BicubicUpsampling
@@ -10,9 +11,13 @@ from keras_gans.layers.conditional_batch_normalization import (
     ConditionalBatchNormalization,
 )
 from keras_gans.layers.diff_augment import DiffAugment
+from keras_gans.layers.equalized_conv2d import EqualizedConv2D
+from keras_gans.layers.equalized_dense import EqualizedDense
 from keras_gans.layers.image_pool import ImagePool
 from keras_gans.layers.image_range import ImageRange
 from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
+from keras_gans.layers.modulated_conv2d import ModulatedConv2D
+from keras_gans.layers.noise_injection import NoiseInjection
 from keras_gans.layers.pixel_shuffle import PixelShuffle
 from keras_gans.layers.reflection_padding_2d import ReflectionPadding2D
 from keras_gans.layers.self_attention import SelfAttention

@@ -35,6 +35,15 @@ def latent_code(z, num_classes):
     )
 
 
+def code_loss(z, code_logits, num_classes):
+    """InfoGAN's term: the cross-entropy of a discriminator's code logits
+    on the fakes against the category their latents `z` carry."""
+    cross_entropy = keras.losses.sparse_categorical_crossentropy(
+        latent_code(z, num_classes), code_logits, from_logits=True
+    )
+    return ops.mean(cross_entropy)
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class CategoricalLatentCode(keras.layers.Layer):
     """Appends the one-hot code of `one_hot_code(z, num_classes)` to `z`.

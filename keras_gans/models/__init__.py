@@ -20,6 +20,11 @@ from keras_gans.models.srgan import SRGAN
 from keras_gans.models.srgan import RRDBGenerator
 from keras_gans.models.srgan import SRGANDiscriminator
 from keras_gans.models.srgan import SRResNetGenerator
+from keras_gans.models.stylegan2 import MappingNetwork
+from keras_gans.models.stylegan2 import StyleGAN2
+from keras_gans.models.stylegan2 import StyleGAN2Discriminator
+from keras_gans.models.stylegan2 import StyleGAN2Generator
+from keras_gans.models.stylegan2 import SynthesisNetwork
 from keras_gans.models.unet import UNet
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan import WGANGP

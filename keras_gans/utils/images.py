@@ -179,3 +179,28 @@ def read_image_for(path, image_shape, size_multiple=1):
 
 def _nearest_multiple(size, multiple):
     return max(multiple, multiple * round(size / multiple))
+
+
+def style_mixing_grid(mixed, images_a, images_b):
+    """The paper's style-mixing figure as one grid of images in [-1, 1].
+
+    Row 0 is a blank corner followed by the column sources `images_b`;
+    each next row starts with its source from `images_a` followed by the
+    mixes of that row (`StyleGAN2.mix`'s `mixed[i]`).
+
+    Args:
+        mixed: `(rows, cols, H, W, C)`.
+        images_a: `(rows, H, W, C)`, the coarse-style sources.
+        images_b: `(cols, H, W, C)`, the fine-style sources.
+
+    Returns:
+        `((rows + 1) * (cols + 1), H, W, C)` images for `make_grid(...,
+        rows=rows + 1)`; the corner is white.
+    """
+    mixed = np.asarray(mixed)
+    rows, cols = mixed.shape[:2]
+    corner = np.ones((1,) + mixed.shape[2:], dtype=mixed.dtype)
+    cells = [corner, np.asarray(images_b)]
+    for i in range(rows):
+        cells += [np.asarray(images_a)[i : i + 1], mixed[i]]
+    return np.concatenate(cells, axis=0)

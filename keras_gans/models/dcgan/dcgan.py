@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gans.layers.categorical_latent_code import latent_code
+from keras_gans.layers.categorical_latent_code import code_loss
 from keras_gans.models.dcgan.blocks import UPSAMPLING_MODES
 from keras_gans.models.dcgan.dcgan_discriminator import DCGANDiscriminator
 from keras_gans.models.dcgan.dcgan_discriminator import (
@@ -317,11 +317,7 @@ class DCGAN(AdversarialModel):
         against the code their latents carry (`None` without a code)."""
         if not self.latent_classes:
             return None
-        code = latent_code(z, self.latent_classes)
-        cross_entropy = keras.losses.sparse_categorical_crossentropy(
-            code, fake_logits, from_logits=True
-        )
-        return self.info_weight * ops.mean(cross_entropy)
+        return self.info_weight * code_loss(z, fake_logits, self.latent_classes)
 
     def discriminator_class_loss(
         self, real_logits, labels, fake_logits, fake_labels
