@@ -1,12 +1,15 @@
-"""The `keras-gans` command line: `train`, `sample`, `translate`,
-`upscale`, `export` and `eval`.
+"""The `keras-gans` command line: `train`, `sample`, `mix`, `project`,
+`translate`, `upscale`, `export` and `eval`.
 
 ```
 keras-gans [--backend {tensorflow,jax,torch}] [--verbose] COMMAND ...
 keras-gans train --help                  (the variants)
 keras-gans train VARIANT --help          (the recipe's flags and defaults)
 keras-gans train VARIANT [recipe flags]
-keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0]
+keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0] [--truncation 0.7]
+keras-gans mix ARTIFACT --rows 1,2,3 --cols 4,5,6 --crossover K -o grid.png
+               [--truncation 0.7]                        (StyleGAN2)
+keras-gans project MODEL.keras IMAGE -o DIR [--steps N]  (StyleGAN2)
 keras-gans translate ARTIFACT IMAGE [IMAGE ...] -o OUT_DIR_OR_PNG
 keras-gans upscale ARTIFACT IMAGE [IMAGE ...] -o DIR [--tile N]
                    [--overlap M]
@@ -47,8 +50,8 @@ EXIT_USAGE = 2
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans",
-        description="Train, sample, translate, upscale, export and "
-        "evaluate keras-gans models.",
+        description="Train, sample, style-mix, project, translate, upscale, "
+        "export and evaluate keras-gans models.",
         epilog="`keras-gans COMMAND --help` shows a command's flags; "
         "`keras-gans train --help` lists the variants and `keras-gans "
         "train VARIANT --help` a recipe's flags and defaults.",
@@ -104,6 +107,14 @@ def _build_parser():
             "per image (0,1,2,...); default every class equally often"
         ),
     )
+    sample.add_argument(
+        "--truncation",
+        type=_truncation,
+        default=None,
+        metavar="PSI",
+        help="truncation psi >= 0 of a StyleGAN2 (export or .keras): 1 "
+        "leaves w unchanged (default), 0.5-0.7 trades variety for quality",
+    )
     sample.add_argument("--rows", type=int, default=None, help="grid rows")
     sample.add_argument(
         "--scale",
@@ -112,6 +123,8 @@ def _build_parser():
         help="integer upscaling of the grid (default: fit about 256 pixels)",
     )
     sample.set_defaults(handler=_sample)
+    _add_mix_parser(commands)
+    _add_project_parser(commands)
     _add_translate_parser(commands)
     _add_upscale_parser(commands)
 
@@ -187,6 +200,96 @@ class _VariantsHelp(argparse.Action):
         )
         parser.print_help()
         parser.exit()
+
+
+def _add_mix_parser(commands):
+    mix = commands.add_parser(
+        "mix",
+        help="write a StyleGAN2 style-mixing grid (PNG)",
+        description=(
+            "Writes the style-mixing figure of the StyleGAN papers: the top "
+            "row shows the --cols seeds' images, the left column the --rows "
+            "seeds' (the corner is blank), and cell (i, j) takes the coarse "
+            "styles (indices below --crossover: pose, shape) from row seed "
+            "i and the fine ones (stroke, colour, texture) from column seed "
+            "j. ARTIFACT is a StyleGAN2 .keras file, or a StyleGAN2 export "
+            "directory (its mapping/ and synthesis/ networks). Seeds draw "
+            "the latents gan.mix(rows, cols, crossover) draws."
+        ),
+    )
+    mix.add_argument(
+        "artifact",
+        help="StyleGAN2 .keras file, or export dir with mapping/ and "
+        "synthesis/",
+    )
+    mix.add_argument(
+        "--rows", type=_seeds, required=True, metavar="SEEDS",
+        help="comma-separated seeds of the rows (coarse styles), e.g. 1,2,3",
+    )
+    mix.add_argument(
+        "--cols", type=_seeds, required=True, metavar="SEEDS",
+        help="comma-separated seeds of the columns (fine styles)",
+    )
+    mix.add_argument(
+        "--crossover", type=_non_negative_int, required=True, metavar="K",
+        help="the first style index taken from the column seed, in [0, "
+        "num_ws] (0: all from the columns; num_ws: all from the rows)",
+    )
+    mix.add_argument(
+        "--truncation", type=_truncation, default=None, metavar="PSI",
+        help="truncation psi >= 0 of every latent (default 1: none)",
+    )
+    mix.add_argument(
+        "--label", type=_non_negative_int, default=None,
+        help="conditional models: the class of every image (default: "
+        "every class equally often, as gan.mix)",
+    )
+    mix.add_argument("-o", "--output", required=True, help="PNG path to write")
+    mix.add_argument(
+        "--scale", type=_positive_int, default=None,
+        help="integer upscaling of the grid (default: fit about 256 pixels)",
+    )
+    mix.set_defaults(handler=_mix)
+
+
+def _add_project_parser(commands):
+    project = commands.add_parser(
+        "project",
+        help="find the StyleGAN2 styles that reproduce an image",
+        description=(
+            "Projects IMAGE into a StyleGAN2's latent space (GAN inversion: "
+            "gan.project, optimizing w and the noise maps) and writes into "
+            "DIR, for IMAGE name.png: name_projected.png (the "
+            "reconstruction at the model's size), name_comparison.png "
+            "(target | reconstruction), name_ws.npy (the styles, (num_ws, "
+            "w_dim) float32), name_noise.npz (the optimized noise maps) and "
+            "name_losses.json (the loss of every step). The image is "
+            "converted to the model's channels and resized to its size."
+        ),
+    )
+    project.add_argument(
+        "artifact", help="a StyleGAN2 .keras file (projection optimizes "
+        "through the network: exports cannot)"
+    )
+    project.add_argument("image", help="the image file to project")
+    project.add_argument(
+        "-o", "--out", required=True, metavar="DIR",
+        help="directory for the results",
+    )
+    project.add_argument(
+        "--steps", type=_positive_int, default=None, metavar="N",
+        help="optimization steps (default: gan.project's, 500)",
+    )
+    project.add_argument(
+        "--label", type=_non_negative_int, default=None,
+        help="conditional models (required there): the image's class",
+    )
+    project.add_argument(
+        "--scale", type=_positive_int, default=None,
+        help="integer upscaling of the comparison PNG (default: fit about "
+        "256 pixels)",
+    )
+    project.set_defaults(handler=_project)
 
 
 def _add_translate_parser(commands):
@@ -559,11 +662,219 @@ def _sample(args):
 
     count = check_positive_int("n", args.num)
     artifact = load_generator_artifact(args.artifact)
-    images = artifact.sample(count, seed=args.seed, labels=args.labels)
+    if args.truncation is not None and not artifact.takes_truncation:
+        raise ValueError(
+            "`--truncation` is for style-based generators (a StyleGAN2 "
+            "export or .keras file), whose signature takes `truncation`; "
+            f"`{args.artifact}` takes {list(artifact.spec.input_names)}. "
+            f"Received: truncation={args.truncation!r}"
+        )
+    images = artifact.sample(
+        count, seed=args.seed, labels=args.labels, truncation=args.truncation
+    )
     save_grid(images, args.output, rows=args.rows, scale=args.scale)
+    truncated = ""
+    if args.truncation is not None:
+        truncated = f" at truncation {args.truncation:g}"
     print(
-        f"Wrote {count} samples from {artifact.format} {artifact.path!r} to "
-        f"{args.output!r}."
+        f"Wrote {count} samples{truncated} from {artifact.format} "
+        f"{artifact.path!r} to {args.output!r}."
+    )
+    return EXIT_OK
+
+
+def _mix(args):
+    from keras_gans.utils.images import save_grid
+    from keras_gans.utils.images import style_mixing_grid
+
+    if os.path.isfile(args.artifact) and args.artifact.endswith(".keras"):
+        mixed, images_a, images_b = _mix_keras(args)
+    else:
+        mixed, images_a, images_b = _mix_exports(args)
+    cells = style_mixing_grid(mixed, images_a, images_b)
+    save_grid(cells, args.output, rows=len(args.rows) + 1, scale=args.scale)
+    print(
+        f"Wrote the style mixing of rows {args.rows} (coarse styles, "
+        f"indices < {args.crossover}) and columns {args.cols} (fine styles) "
+        f"from {args.artifact!r} to {args.output!r}."
+    )
+    return EXIT_OK
+
+
+def _mix_keras(args):
+    """`gan.mix(...)` of a StyleGAN2 `.keras` file."""
+    gan = _load_stylegan2(args.artifact, "mix")
+    _check_crossover(args.crossover, gan.num_ws)
+    _check_label(args.label, gan.uses_labels, args.artifact)
+    return gan.mix(
+        args.rows,
+        args.cols,
+        args.crossover,
+        truncation=1.0 if args.truncation is None else args.truncation,
+        labels=args.label,
+    )
+
+
+def _mix_exports(args):
+    """`gan.mix(...)` computed with an export's mapping and synthesis
+    networks: each seed's latent `latents_for(1, seed)` mapped to its
+    styles, the styles mixed at the crossover, then synthesized."""
+    import numpy as np
+
+    mapping, synthesis = _load_style_exports(args.artifact)
+    _check_crossover(args.crossover, synthesis.num_ws)
+    _check_label(args.label, mapping.conditional, args.artifact)
+
+    def styles(seeds):
+        latents = np.stack([mapping.latents_for(1, seed)[0] for seed in seeds])
+        named = {"truncation": args.truncation}
+        if args.label is not None:
+            named["labels"] = np.full((len(seeds),), args.label, "int32")
+        return mapping(latents, **named)
+
+    ws_a, ws_b = styles(args.rows), styles(args.cols)
+    rows, cols, crossover = len(ws_a), len(ws_b), args.crossover
+    mixed = np.concatenate(
+        [np.repeat(ws_a, cols, axis=0)[:, :crossover],
+         np.tile(ws_b, (rows, 1, 1))[:, crossover:]],
+        axis=1,
+    )
+    images = synthesis(mixed)
+    return (
+        images.reshape((rows, cols) + images.shape[1:]),
+        synthesis(ws_a),
+        synthesis(ws_b),
+    )
+
+
+def _load_stylegan2(path, command):
+    """The StyleGAN2 of a `.keras` file, refusing anything else."""
+    from keras_gans.models.stylegan2 import StyleGAN2
+    from keras_gans.utils.safe_loading import load_keras_file
+
+    if not path.endswith(".keras"):
+        raise ValueError(
+            f"`keras-gans {command}` needs a StyleGAN2 .keras file "
+            "(projection optimizes through the whole network; an export "
+            f"cannot). Received: artifact={path!r}"
+        )
+    model = load_keras_file(path, compile=False, name="artifact")
+    if not isinstance(model, StyleGAN2):
+        raise ValueError(
+            f"`keras-gans {command}` needs a StyleGAN2; `{path}` holds a "
+            f"{type(model).__name__}. Received: artifact={path!r}"
+        )
+    return model
+
+
+def _load_style_exports(path):
+    """`(mapping, synthesis)` artifacts of a StyleGAN2 export directory."""
+    from keras_gans.export import load_artifact
+    from keras_gans.models.stylegan2.style_sampler import MAPPING_DIR
+    from keras_gans.models.stylegan2.style_sampler import SYNTHESIS_DIR
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"No StyleGAN2 .keras file or export directory at this path. "
+            f"Received: artifact={path!r}"
+        )
+    names = (MAPPING_DIR, SYNTHESIS_DIR)
+    missing = [n for n in names if not os.path.isdir(os.path.join(path, n))]
+    if missing:
+        raise ValueError(
+            "`keras-gans mix` needs a StyleGAN2 .keras file, or a StyleGAN2 "
+            f"export directory holding {MAPPING_DIR}/ and {SYNTHESIS_DIR}/ "
+            f"(export_generator writes them); `{path}` has no "
+            f"{' or '.join(name + '/' for name in missing)}. "
+            f"Received: artifact={path!r}"
+        )
+    folders = [os.path.join(path, name) for name in names]
+    mapping = load_artifact(folders[0], kind="mapping")
+    synthesis = load_artifact(folders[1], kind="synthesis")
+    return mapping, synthesis
+
+
+def _check_crossover(crossover, num_ws):
+    if not 0 <= crossover <= num_ws:
+        raise ValueError(
+            f"`--crossover` must be an int in [0, {num_ws}]: the first of "
+            f"the model's {num_ws} style indices taken from the column seed "
+            f"(0: all from the columns; {num_ws}: all from the rows). "
+            f"Received: crossover={crossover!r}"
+        )
+
+
+def _check_label(label, conditional, path):
+    if label is not None and not conditional:
+        raise ValueError(
+            f"`--label` is for conditional models; `{path}` is "
+            f"unconditional. Received: label={label!r}"
+        )
+
+
+def _project(args):
+    import numpy as np
+
+    from keras_gans.utils.images import make_panel
+    from keras_gans.utils.images import read_image_for
+    from keras_gans.utils.images import save_png
+    from keras_gans.utils.images import save_viewable
+    from keras_gans.utils.images import to_uint8
+
+    gan = _load_stylegan2(args.artifact, "project")
+    _check_label(args.label, gan.uses_labels, args.artifact)
+    if gan.uses_labels and args.label is None:
+        raise ValueError(
+            f"`--label` is required for a conditional model: `{args.artifact}`"
+            f" has {gan.num_classes} classes, and projection searches the "
+            "styles of one. Received: label=None"
+        )
+    target = read_image_for(args.image, gan.image_shape)
+    kwargs = {} if args.steps is None else {"steps": args.steps}
+    if args.label is not None:
+        kwargs["label"] = args.label
+    result = gan.project(target, **kwargs)
+    image = np.clip(np.asarray(result["image"], "float32"), -1.0, 1.0)
+    ws = np.asarray(result["ws"], "float32")
+    losses = [float(loss) for loss in result["losses"]]
+    stem = os.path.join(
+        args.out, os.path.splitext(os.path.basename(args.image))[0]
+    )
+    os.makedirs(args.out, exist_ok=True)
+    written = [
+        save_png(to_uint8(image), f"{stem}_projected.png"),
+        save_viewable(
+            make_panel([[target, image]]), f"{stem}_comparison.png",
+            scale=args.scale,
+        ),
+    ]
+    np.save(f"{stem}_ws.npy", ws)
+    np.savez(
+        f"{stem}_noise.npz",
+        **{
+            f"noise_{i}": np.asarray(maps, "float32")
+            for i, maps in enumerate(result.get("noise") or [])
+        },
+    )
+    with open(f"{stem}_losses.json", "w", encoding="utf-8") as handle:
+        json.dump(
+            {
+                "image": args.image,
+                "artifact": args.artifact,
+                "steps": len(losses),
+                "distance": result.get("distance"),
+                "losses": losses,
+                "final_loss": losses[-1] if losses else None,
+            },
+            handle,
+            indent=1,
+        )
+        handle.write("\n")
+    written += [f"{stem}_ws.npy", f"{stem}_noise.npz", f"{stem}_losses.json"]
+    final = f", final loss {losses[-1]:.4g}" if losses else ""
+    print(
+        f"Projected {args.image!r} in {len(losses)} steps{final}: "
+        + ", ".join(written)
     )
     return EXIT_OK
 
@@ -581,7 +892,7 @@ def _translate(args):
         raise ValueError(
             f"`keras-gans translate` runs image-to-image artifacts "
             f"({', '.join(_IMAGE_KINDS)}); `{args.artifact}` is a "
-            f"{artifact.kind}: use `keras-gans sample`. "
+            f"{artifact.kind}: use {_command_for(artifact.kind)}. "
             f"Received: artifact={args.artifact!r}"
         )
     single = args.output.lower().endswith(".png")
@@ -606,6 +917,14 @@ def _translate(args):
 
 # The kinds that map an image to an image: `translate` runs them all.
 _IMAGE_KINDS = ("translator", "upscaler")
+
+
+def _command_for(kind):
+    """The command that runs an artifact of `kind`, quoted."""
+    if kind in ("synthesis", "mapping"):  # a StyleGAN2's two halves
+        return "`keras-gans mix` on the export directory holding it"
+    commands = {"translator": "translate", "upscaler": "upscale"}
+    return f"`keras-gans {commands.get(kind, 'sample')}`"
 
 
 def _upscale(args):
@@ -657,13 +976,10 @@ def _load_upscaler(path):
 
     artifact = load_artifact(path)
     if artifact.kind != artifact_kinds.UPSCALER:
-        other = "sample" if artifact.kind == artifact_kinds.GENERATOR else (
-            "translate"
-        )
         raise ValueError(
             f"`keras-gans upscale` runs super-resolution upscalers; "
             f"`{path}` is {artifact_kinds.describe(artifact.kind)}: use "
-            f"`keras-gans {other}`. " + format_received(artifact=path)
+            f"{_command_for(artifact.kind)}. " + format_received(artifact=path)
         )
     height, width, _ = artifact.input_shape
     if height is not None or width is not None or artifact.size_multiple > 1:
@@ -793,6 +1109,32 @@ def _int_at_least(text, minimum, expected):
             f"expected {expected}. Received: {text!r}"
         )
     return value
+
+
+def _truncation(text):
+    # argparse names the flag: "argument --truncation: expected ...".
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not (value >= 0.0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(
+            "expected truncation psi, a finite number >= 0 (1 leaves w "
+            "unchanged, 0.5-0.7 trades variety for quality). "
+            f"Received: {text!r}"
+        )
+    return value
+
+
+def _seeds(text):
+    try:
+        seeds = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integer seeds, e.g. 1,2,3. "
+            f"Received: {text!r}"
+        ) from None
+    return seeds
 
 
 def _parse_labels(text):

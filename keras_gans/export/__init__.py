@@ -12,6 +12,12 @@ of them (or a `.keras` file) back as an `Artifact`, a NumPy callable; the
 `.tflite` files run through one `LiteRTRunner`. Importing this package
 does not import TensorFlow; exporting from the JAX or torch backend runs
 the TensorFlow part in a child process.
+
+What `export_generator` exports of a GAN is its `GeneratorSampler`; a model
+whose export differs registers a subclass with `register_sampler` (a
+StyleGAN2 exports a generator that also takes `truncation`, and its
+synthesis and mapping networks in `synthesis/` and `mapping/`; see
+`keras_gans.models.stylegan2.style_sampler`).
 """
 
 from keras_gans.export.artifact import Artifact
@@ -23,11 +29,21 @@ from keras_gans.export.artifact_loader import load_upscaler_artifact
 from keras_gans.export.artifact_spec import ArtifactSpec
 from keras_gans.export.export_generator import QUANTIZE_MODES
 from keras_gans.export.export_from_file import export_from_file
+from keras_gans.export.export_generator import GeneratorSampler
 from keras_gans.export.export_generator import export_generator
+from keras_gans.export.export_generator import register_sampler
+from keras_gans.export.export_generator import sampler_for
 from keras_gans.export.export_parity_error import ExportParityError
 from keras_gans.export.export_image_network import export_translator
 from keras_gans.export.export_image_network import export_upscaler
 from keras_gans.export.litert_runner import LiteRTRunner
+
+# Models register their samplers when their module is imported: the ones
+# outside the default are imported here, so every export and every loaded
+# `.keras` file finds them.
+from keras_gans.models.stylegan2 import (  # noqa: E402,F401,I001
+    style_sampler as _style_sampler,
+)
 
 __all__ = [
     "KINDS",
@@ -35,6 +51,7 @@ __all__ = [
     "Artifact",
     "ArtifactSpec",
     "ExportParityError",
+    "GeneratorSampler",
     "LiteRTRunner",
     "export_from_file",
     "export_generator",
@@ -44,4 +61,6 @@ __all__ = [
     "load_generator_artifact",
     "load_translator_artifact",
     "load_upscaler_artifact",
+    "register_sampler",
+    "sampler_for",
 ]

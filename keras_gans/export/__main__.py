@@ -3,8 +3,9 @@
 Internal: `export_generator` and `export_translator` start this with
 `KERAS_BACKEND=tensorflow` when the caller's backend is JAX or torch. It
 reads the work folder the parent wrote (the network as `.keras`, its
-`ArtifactSpec`, the parity cases with the parent's reference outputs),
-exports and verifies the network, and writes the model card. Errors the
+`ArtifactSpec`, the parity cases with the parent's reference outputs, and
+the same for each part of the export), exports and verifies the networks,
+and writes the model cards. Errors the
 caller should see with their own type are reported as JSON in the work
 folder's `error.json`.
 """
@@ -35,6 +36,7 @@ def main(argv=None):
     network, spec, parity, card_fields, calibration = (
         tensorflow_subprocess.read_hand_over(args.work)
     )
+    parts = tensorflow_subprocess.read_parts(args.work)
     try:
         tensorflow_exporter.export_and_verify(
             network,
@@ -44,6 +46,7 @@ def main(argv=None):
             card_fields=card_fields,
             quantize=args.quantize,
             calibration=calibration,
+            parts=parts,
         )
     except (ExportParityError, ValueError) as error:
         path = os.path.join(args.work, tensorflow_subprocess.ERROR_FILE)

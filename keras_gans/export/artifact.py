@@ -7,6 +7,8 @@ from keras_gans.export.artifact_kinds import GENERATOR
 from keras_gans.export.artifact_kinds import KINDS
 from keras_gans.export.input_checks import check_image_batch
 from keras_gans.export.input_checks import check_latent_batch
+from keras_gans.export.input_checks import check_style_batch
+from keras_gans.export.input_checks import check_truncation_batch
 from keras_gans.utils.labels import check_labels
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -16,7 +18,11 @@ _ARGUMENT_NAMES = {
     model_card.INPUT_NAME: "latents",
     model_card.LABEL_NAME: "labels",
     model_card.TRANSLATOR_INPUT_NAME: "images",
+    model_card.TRUNCATION_NAME: "truncation",
+    model_card.WS_NAME: "ws",
 }
+# Inputs with a default, filled in once the batch size is known.
+_DEFAULTED = (model_card.LABEL_NAME, model_card.TRUNCATION_NAME)
 
 
 class Artifact:
@@ -25,10 +31,11 @@ class Artifact:
     Created by `keras_gans.export.load_artifact`. Every format and kind
     behaves the same way: call it on NumPy batches, one per signature
     input in the order of `spec.inputs` (positionally, or by argument
-    name: `latents`, `labels`, `images`), and get a float32 NumPy batch of
-    images in [-1, 1]. The inputs are checked against the `spec` before
-    anything runs: shapes, free sizes (multiples of `size_multiple`),
-    image value range [-1, 1], class labels in `[0, num_classes)`.
+    name: `latents`, `labels`, `truncation`, `images`, `ws`), and get a
+    float32 NumPy batch of images in [-1, 1] (a mapping network: styles).
+    The inputs are checked against the `spec` before anything runs:
+    shapes, free sizes (multiples of `size_multiple`), image value range
+    [-1, 1], class labels in `[0, num_classes)`, truncation >= 0.
 
     - A latent **generator** takes latents `(N, latent_dim)`; a
       conditional one also takes labels `(N,)`, defaulting to the
@@ -39,6 +46,12 @@ class Artifact:
       multiple of `size_multiple`.
     - An **upscaler** takes low-resolution images `(N, h, w, C)` and
       returns `(N, scale * h, scale * w, C)`.
+    - A StyleGAN2 **generator** also takes `truncation` ψ, one value or
+      one per sample (default 1: untruncated); its export's **mapping**
+      network (`synthesis/`, `mapping/` in the export directory) maps
+      latents (labels) and truncation to styles `ws` `(N, num_ws,
+      w_dim)`, its **synthesis** network `ws` to images, so styles can be
+      mixed and edited between the two.
 
     Args:
         run: callable mapping `{input name: array}` (already checked and
@@ -80,6 +93,30 @@ class Artifact:
     def num_classes(self):
         """Class count of a conditional generator; `None` if unknown."""
         return self.spec.constants.get(model_card.NUM_CLASSES_COLLECTION)
+
+    @property
+    def takes_truncation(self):
+        """Whether the network takes `truncation` (a StyleGAN2's ψ)."""
+        return model_card.TRUNCATION_NAME in self.spec.input_names
+
+    @property
+    def num_ws(self):
+        """Styles per image of a synthesis or mapping network, else `None`."""
+        shape = self._styles_shape()
+        return None if shape is None else shape[0]
+
+    @property
+    def w_dim(self):
+        """Size of each style of a synthesis or mapping network, else
+        `None`."""
+        shape = self._styles_shape()
+        return None if shape is None else shape[1]
+
+    def _styles_shape(self):
+        shape = self._input_shape(model_card.WS_NAME)
+        if shape is None and self.spec.output_name == model_card.WS_NAME:
+            shape = self.spec.output_shape
+        return shape
 
     @property
     def latent_dim(self):
@@ -129,13 +166,17 @@ class Artifact:
         count = None
         for name, _, shape in self.spec.inputs:
             argument = _ARGUMENT_NAMES.get(name, name)
-            if name == model_card.LABEL_NAME:
+            if name in _DEFAULTED:
                 continue  # checked once the batch size is known
             feeds[name] = self._check(name, argument, shape, values[argument])
             count = len(feeds[name]) if count is None else count
         if self.conditional:
             feeds[model_card.LABEL_NAME] = self.labels_for(
                 count, values.get("labels")
+            )
+        if self.takes_truncation:
+            feeds[model_card.TRUNCATION_NAME] = self.truncation_for(
+                count, values.get("truncation")
             )
         return np.asarray(self._run(feeds), dtype="float32")
 
@@ -157,7 +198,8 @@ class Artifact:
         missing = [
             argument
             for argument in arguments
-            if argument not in values and argument != "labels"
+            if argument not in values
+            and argument not in ("labels", "truncation")
         ]
         if missing:
             raise TypeError(
@@ -182,6 +224,8 @@ class Artifact:
     def _check(self, name, argument, shape, value):
         if len(shape) == 1:
             return check_latent_batch(value, shape[0], name=argument)
+        if name == model_card.WS_NAME:
+            return check_style_batch(value, shape, name=argument)
         if len(shape) == 3:
             return check_image_batch(
                 value,
@@ -231,16 +275,43 @@ class Artifact:
             return None
         return np.asarray(check_labels(labels, n, self.num_classes), "int32")
 
-    def sample(self, n, seed=None, labels=None):
+    def truncation_for(self, n, truncation=None):
+        """The float32 `(n,)` truncation a call with `truncation` feeds:
+        ones for `None`, a number repeated, or one per sample (validated).
+
+        Raises:
+            ValueError: naming `truncation`, for an artifact without a
+                truncation input, a value < 0 or not finite, or another
+                count than `n`.
+        """
+        if not self.takes_truncation:
+            if truncation is None:
+                return None
+            raise ValueError(
+                f"`truncation` is only for style-based generators (a "
+                f"StyleGAN2 export); `{self.path}` takes "
+                f"{list(self.spec.input_names)}. "
+                + format_received(truncation=truncation)
+            )
+        if truncation is None:
+            return np.ones((n,), "float32")
+        return check_truncation_batch(truncation, n)
+
+    def sample(self, n, seed=None, labels=None, truncation=None):
         """`n` images from `latents_for(n, seed)` (and `labels`).
 
         The same seed and labels give the same images as
-        `gan.generate(n, labels=labels, seed=seed)`.
+        `gan.generate(n, labels=labels, seed=seed)` (and `truncation`, for
+        an artifact that takes it: `takes_truncation`).
         """
         latents = self.latents_for(n, seed)
-        if labels is None:
-            return self(latents)
-        return self(latents, labels)
+        named = {}
+        if labels is not None:
+            named["labels"] = labels
+        if truncation is not None:
+            self.truncation_for(n, truncation)  # names a wrong kind first
+            named["truncation"] = truncation
+        return self(latents, **named)
 
     def __repr__(self):
         extras = {

@@ -14,12 +14,15 @@ from keras_gans.utils.validation import format_received
 GENERATOR = model_card.GENERATOR_KIND
 TRANSLATOR = model_card.TRANSLATOR_KIND
 UPSCALER = model_card.UPSCALER_KIND
+SYNTHESIS = model_card.SYNTHESIS_KIND
+MAPPING = model_card.MAPPING_KIND
 
 KINDS = {
     GENERATOR: {
         "description": "latent generator",
         "maps": "latents (N, latent_dim), and int32 labels (N,) for a "
-        "conditional generator, -> images (N, H, W, C)",
+        "conditional generator, and float32 truncation (N,) for a "
+        "style-based one, -> images (N, H, W, C)",
         "loader": "load_generator_artifact",
         "card_checks": ("latent_dim", "image_shape", "num_classes"),
     },
@@ -34,6 +37,19 @@ KINDS = {
         "maps": "images (N, h, w, C) -> images (N, scale*h, scale*w, C)",
         "loader": "load_upscaler_artifact",
         "card_checks": ("input_shape", "output_shape", "scale"),
+    },
+    SYNTHESIS: {
+        "description": "StyleGAN2 synthesis network",
+        "maps": "styles ws (N, num_ws, w_dim) -> images (N, H, W, C)",
+        "loader": "load_artifact",
+        "card_checks": ("num_ws", "w_dim", "image_shape"),
+    },
+    MAPPING: {
+        "description": "StyleGAN2 mapping network",
+        "maps": "latents (N, latent_dim), int32 labels (N,) if "
+        "conditional, and truncation (N,) -> styles ws (N, num_ws, w_dim)",
+        "loader": "load_artifact",
+        "card_checks": ("latent_dim", "num_classes", "num_ws", "w_dim"),
     },
 }
 
@@ -82,14 +98,30 @@ def upscale_factor(input_shape, output_shape):
 def kind_of_signature(inputs, output_shape, constants=None):
     """The kind a signature has, or `None` if it fits none.
 
+    A float32 `truncation` input (N,) marks a style-based generator, or
+    its mapping network when the output is `(num_ws, w_dim)` styles; one
+    `ws` input `(num_ws, w_dim)` a synthesis network.
+
     Args:
         inputs: `(name, dtype, shape)` triples without the batch axis.
         output_shape: the output's shape without the batch axis.
         constants: what the artifact stores about itself (a SavedModel's
             collections): an upscaler stores its `scale`.
     """
+    truncated = [entry for entry in inputs if _is_truncation(entry)]
+    if truncated:
+        inputs = [entry for entry in inputs if not _is_truncation(entry)]
+        if len(output_shape) == 2:
+            return MAPPING if _latent_inputs(inputs) else None
+        if len(output_shape) != 3:
+            return None
+        return GENERATOR if _latent_inputs(inputs) else None
     if len(output_shape) != 3:
         return None
+    if [(name, len(shape)) for name, _, shape in inputs] == [
+        (model_card.WS_NAME, 2)
+    ]:
+        return SYNTHESIS
     ranks = sorted(len(shape) for _, _, shape in inputs)
     if ranks in ([1], [0, 1]):
         if ranks == [0, 1] and not _integer_label(inputs):
@@ -102,6 +134,29 @@ def kind_of_signature(inputs, output_shape, constants=None):
     ):
         return UPSCALER
     return TRANSLATOR
+
+
+def input_order(entry):
+    """Sort key of a loaded signature's `(name, dtype, shape)` inputs: the
+    exporter's order (latents, images or styles, then labels, then a
+    StyleGAN2's truncation)."""
+    name, _, shape = entry
+    return (-len(shape), name == model_card.TRUNCATION_NAME)
+
+
+def _is_truncation(entry):
+    name, dtype, shape = entry
+    return (
+        name == model_card.TRUNCATION_NAME
+        and len(shape) == 0
+        and dtype.startswith("float")
+    )
+
+
+def _latent_inputs(inputs):
+    """Whether `inputs` are a latent batch, and maybe integer labels."""
+    ranks = sorted(len(shape) for _, _, shape in inputs)
+    return ranks == [1] or (ranks == [0, 1] and _integer_label(inputs))
 
 
 def _integer_label(inputs):

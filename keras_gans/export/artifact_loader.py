@@ -25,14 +25,18 @@ def load_artifact(path, kind=None):
     kind comes from the `model_card.json` of the export directory when
     there is one that lists this file (it is then attached as
     `artifact.card` and cross-checked), else from the signature: a latent
-    batch (and labels) -> a generator; one image batch -> an upscaler
-    when the output is an integer multiple of the input size (or the
-    SavedModel stores a scale), a translator otherwise.
+    batch (and labels, and a StyleGAN2's `truncation`) -> a generator;
+    one image batch -> an upscaler when the output is an integer multiple
+    of the input size (or the SavedModel stores a scale), a translator
+    otherwise; `ws` styles -> a StyleGAN2 synthesis network; latents and
+    `truncation` -> `ws` styles: a StyleGAN2 mapping network (a StyleGAN2
+    export holds these two in its `synthesis/` and `mapping/` folders).
 
     Args:
         path: the artifact's path.
         kind: optional kind the caller needs (`"generator"`,
-            `"translator"` or `"upscaler"`); another kind is an error.
+            `"translator"`, `"upscaler"`, `"synthesis"` or `"mapping"`);
+            another kind is an error.
 
     Returns:
         An `Artifact`.
@@ -128,7 +132,16 @@ def _check_card_kind(card, path, kind):
         )
 
 
-def _make_spec(path, inputs, output_shape, card, constants, kind, size_multiple=None):
+def _make_spec(
+    path,
+    inputs,
+    output_shape,
+    card,
+    constants,
+    kind,
+    size_multiple=None,
+    output_name=model_card.OUTPUT_NAME,
+):
     """The `ArtifactSpec` of a loaded signature; its kind as described."""
     found = None if card is None else card.get("kind", model_card.GENERATOR_KIND)
     found = found or artifact_kinds.kind_of_signature(
@@ -162,6 +175,7 @@ def _make_spec(path, inputs, output_shape, card, constants, kind, size_multiple=
         output_shape,
         size_multiple=size_multiple,
         constants={k: v for k, v in constants.items() if v is not None},
+        output_name=output_name,
     )
 
 
@@ -210,7 +224,7 @@ def _load_tflite(path, card, kind):
     runner = LiteRTRunner(path, what=kind or "keras-gans")
     spec = _make_spec(
         path, runner.inputs, runner.output_shape, card, _card_constants(card),
-        kind,
+        kind, output_name=runner.output_name,
     )
     return Artifact(runner, spec, "tflite", path, card)
 
@@ -232,7 +246,7 @@ def _load_saved_model(path, card, kind):
             (name, spec.dtype.name, tuple(spec.shape[1:]))
             for name, spec in specs.items()
         ),
-        key=lambda entry: -len(entry[2]),
+        key=artifact_kinds.input_order,
     )
     outputs = signature.structured_outputs
     output_name = (
@@ -240,11 +254,15 @@ def _load_saved_model(path, card, kind):
         if model_card.OUTPUT_NAME in outputs or len(outputs) != 1
         else next(iter(outputs))
     )
-    if output_name not in outputs or outputs[output_name].shape.rank != 4:
+    if model_card.OUTPUT_NAME not in outputs and model_card.WS_NAME in outputs:
+        output_name = model_card.WS_NAME
+    rank = outputs[output_name].shape.rank if output_name in outputs else None
+    if rank != 4 and not (output_name == model_card.WS_NAME and rank == 3):
         raise ValueError(
             f"`{path}` is not a keras-gans SavedModel: it returns one rank-4 "
-            f"image batch (or one named {model_card.OUTPUT_NAME!r}). Found "
-            f"inputs {specs} and outputs {outputs}. "
+            f"image batch (or one named {model_card.OUTPUT_NAME!r}; a "
+            f"StyleGAN2 mapping network: rank-3 {model_card.WS_NAME!r}). "
+            f"Found inputs {specs} and outputs {outputs}. "
             + format_received(path=path)
         )
     constants = _card_constants(card)
@@ -255,6 +273,8 @@ def _load_saved_model(path, card, kind):
     spec = _make_spec(
         path, inputs, tuple(outputs[output_name].shape[1:]), card, constants,
         kind,
+        # Image outputs are `images` in the spec, whatever the file says.
+        output_name=output_name if rank == 3 else model_card.OUTPUT_NAME,
     )
 
     def run(feeds):
@@ -343,21 +363,14 @@ def image_network_kind(model):
 
 
 def _keras_gan_artifact(model, path, kind):
-    """A whole keras-gans GAN saved as `.keras`: its sampling generator."""
-    from keras_gans.export.export_generator import generator_spec
+    """A whole keras-gans GAN saved as `.keras`: its sampling generator,
+    with the signature its export has (`sampler_for(model)`)."""
+    from keras_gans.export.export_generator import sampler_for
 
     if kind is not None and kind != artifact_kinds.GENERATOR:
         raise _whole_model_error(model, path)
-
-    def run(feeds):
-        latents = feeds[model_card.INPUT_NAME]
-        if model_card.LABEL_NAME not in feeds:
-            return model.generate_from_latents(latents)
-        return model.generate_from_latents(
-            latents, labels=feeds[model_card.LABEL_NAME]
-        )
-
-    return Artifact(run, generator_spec(model), "keras", path)
+    sampler = sampler_for(model)
+    return Artifact(sampler.run, sampler.spec(), "keras", path)
 
 
 def _whole_model_error(model, path):

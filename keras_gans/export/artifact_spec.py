@@ -12,10 +12,11 @@ class ArtifactSpec:
     """The serving signature of one exported network, as data.
 
     Every kind of artifact (a latent generator, a conditional generator, an
-    image-to-image translator, and the kinds to come) is exported, verified
-    and described by the same code, parametrized by its spec: the named
-    inputs with their dtypes and shapes, the `images` output, and which
-    dimensions are free. A free spatial dimension (`None`) is one a fully
+    image-to-image translator, a StyleGAN2 synthesis or mapping network)
+    is exported, verified and described by the same code, parametrized by
+    its spec: the named inputs with their dtypes and shapes, the output
+    (`images`, or `ws` for a mapping network), and which dimensions are
+    free. A free spatial dimension (`None`) is one a fully
     convolutional network accepts at any size that is a multiple of
     `size_multiple`; the batch dimension is always free.
 
@@ -25,12 +26,15 @@ class ArtifactSpec:
             the order the network takes them; `shape` leaves out the batch
             axis and holds `None` for a free dimension.
         output_shape: the shape of one output image, `(H, W, C)`, `None`
-            where it follows a free input dimension.
+            where it follows a free input dimension (or of one output
+            item of another kind, e.g. `(num_ws, w_dim)`).
         size_multiple: what a free height or width must be a multiple of
             (e.g. `2**depth` for a U-Net); 1 when any size works.
         constants: `{name: int}` stored in the SavedModel as one-variable
             collections, so it describes itself without its card (e.g. the
             class count of a conditional generator).
+        output_name: the signature's output name, `"images"` unless the
+            output is not an image batch (a mapping network's `"ws"`).
 
     Example:
 
@@ -44,7 +48,13 @@ class ArtifactSpec:
     """
 
     def __init__(
-        self, kind, inputs, output_shape, size_multiple=1, constants=None
+        self,
+        kind,
+        inputs,
+        output_shape,
+        size_multiple=1,
+        constants=None,
+        output_name=model_card.OUTPUT_NAME,
     ):
         self.kind = str(kind)
         self.inputs = tuple(
@@ -56,6 +66,7 @@ class ArtifactSpec:
         self.constants = {
             str(name): int(value) for name, value in (constants or {}).items()
         }
+        self.output_name = str(output_name)
 
     @property
     def input_names(self):
@@ -97,7 +108,7 @@ class ArtifactSpec:
             "inputs": {
                 name: [None, *shape] for name, _, shape in self.inputs
             },
-            "outputs": {model_card.OUTPUT_NAME: [None, *self.output_shape]},
+            "outputs": {self.output_name: [None, *self.output_shape]},
         }
 
     def card_fields(self):
@@ -109,13 +120,16 @@ class ArtifactSpec:
         return fields
 
     def get_config(self):
-        return {
+        config = {
             "kind": self.kind,
             "inputs": [list(entry) for entry in self.inputs],
             "output_shape": list(self.output_shape),
             "size_multiple": self.size_multiple,
             "constants": dict(self.constants),
         }
+        if self.output_name != model_card.OUTPUT_NAME:
+            config["output_name"] = self.output_name
+        return config
 
     @classmethod
     def from_config(cls, config):
@@ -139,9 +153,12 @@ class ArtifactSpec:
             f"{name}: {dtype} {_shape_text(shape)}"
             for name, dtype, shape in self.inputs
         )
+        output = _shape_text(self.output_shape)
+        if self.output_name != model_card.OUTPUT_NAME:
+            output = f"{self.output_name}: float32 {output}"
         return (
             f"ArtifactSpec(kind={self.kind!r}, inputs=[{inputs}], "
-            f"output={_shape_text(self.output_shape)}, "
+            f"output={output}, "
             f"size_multiple={self.size_multiple})"
         )
 

@@ -52,6 +52,15 @@ def export_generator(
     - `model_card.json`: what the model is and how faithful the export is
       (`num_classes` is `null` for unconditional generators).
 
+    What is exported is the GAN's `GeneratorSampler` (`sampler_for(gan)`).
+    A StyleGAN2's signature also takes `truncation` float32 `(None,)`, ψ
+    per sample (an app passing one ψ fills the batch with it), verified
+    at ψ = 1 and 0.5 alternately; its synthesis network (`ws` float32
+    `(None, num_ws, w_dim)` -> `images`) and mapping network (`latent`,
+    `truncation` -> `ws`) are exported and verified too, into
+    `synthesis/` and `mapping/` (same files, own cards), and the card
+    records `num_ws`, `w_dim`, `truncation` and `parts`.
+
     Both files are run on the parity latents `gan.latents_for(8, seed=0)`
     (and labels `gan.labels_for(8)` for a conditional generator) and
     compared with `gan.generate_from_latents` on the current backend.
@@ -133,23 +142,174 @@ def export_loaded_gan(
     representative = _representative_latents(
         gan, quantize, representative_latents
     )
-    latents = gan.latents_for(
-        model_card.PARITY_COUNT, seed=model_card.PARITY_SEED
-    )
-    labels = gan.labels_for(model_card.PARITY_COUNT)
-    reference, generator = _float32_reference(gan, latents, labels)
+    sampler = sampler_for(gan)
     card_fields = _card_fields(gan, dataset, epochs, trained_backend)
+    card_fields.update(sampler.card_fields())
+    parts = sampler.parts(card_fields)
     os.makedirs(directory, exist_ok=True)
     export_and_verify = exporter_for_backend()
     return export_and_verify(
-        generator,
+        sampler.network,
         directory,
-        spec=generator_spec(gan),
-        parity=[_parity_case(latents, labels, reference)],
+        spec=sampler.spec(),
+        parity=[sampler.parity_case()],
         card_fields=card_fields,
         quantize=quantize,
-        calibration=_calibration(gan, representative),
+        calibration=sampler.calibration(representative),
+        **({"parts": parts} if parts else {}),
     )
+
+
+# The `GeneratorSampler` subclass of each model class that registered one.
+_SAMPLERS = {}
+
+
+def register_sampler(model_class):
+    """Class decorator: `export_generator` exports `model_class` GANs (and
+    their subclasses) with the decorated `GeneratorSampler` subclass, and
+    `load_artifact` runs their `.keras` files with it.
+
+    Example:
+
+    ```python
+    @register_sampler(StyleGAN2)
+    class StyleGAN2Sampler(GeneratorSampler):
+        ...
+    ```
+    """
+
+    def register(sampler_class):
+        _SAMPLERS[model_class] = sampler_class
+        return sampler_class
+
+    return register
+
+
+def sampler_for(gan):
+    """The `GeneratorSampler` of `gan`: the one registered for the closest
+    class of its MRO, else the default."""
+    for cls in type(gan).__mro__:
+        if cls in _SAMPLERS:
+            return _SAMPLERS[cls](gan)
+    return GeneratorSampler(gan)
+
+
+class GeneratorSampler:
+    """What `export_generator` exports of a GAN: the one extension point.
+
+    The default, for every `AdversarialModel`: the sampling generator (a
+    float32 copy of a mixed-precision one), taking `latent` (and `label`)
+    and verified against `gan.generate_from_latents` on the parity
+    latents. A model whose exported network takes more inputs, or which
+    exports further networks into subfolders of its export (StyleGAN2:
+    `truncation`, and its synthesis and mapping networks), registers a
+    subclass with `register_sampler(ModelClass)`; its `.keras` files then
+    load (`load_artifact`) with the same signature.
+
+    Args:
+        gan: the `AdversarialModel`.
+    """
+
+    def __init__(self, gan):
+        self.gan = gan
+        self._generator = float32_copy(gan.sampling_generator)
+        self._network = None
+
+    @property
+    def generator(self):
+        """The sampling generator, as a float32 copy if it computes in
+        mixed precision."""
+        return self._generator
+
+    @property
+    def mixed_precision(self):
+        """Whether `generator` is a float32 copy of the GAN's."""
+        return self._generator is not self.gan.sampling_generator
+
+    @property
+    def network(self):
+        """The Keras network to export (built once by `build_network`)."""
+        if self._network is None:
+            self._network = self.build_network()
+        return self._network
+
+    def build_network(self):
+        return self.generator
+
+    def spec(self):
+        """The `ArtifactSpec` of the exported network."""
+        return generator_spec(self.gan)
+
+    def parity_feeds(self):
+        """The parity inputs by name: `latents_for(8, seed=0)`, and
+        `labels_for(8)` for a conditional generator."""
+        gan = self.gan
+        latents = gan.latents_for(
+            model_card.PARITY_COUNT, seed=model_card.PARITY_SEED
+        )
+        feeds = {model_card.INPUT_NAME: np.asarray(latents, dtype="float32")}
+        labels = gan.labels_for(model_card.PARITY_COUNT)
+        if labels is not None:
+            feeds[model_card.LABEL_NAME] = np.asarray(labels, dtype="int32")
+        return feeds
+
+    def run(self, feeds):
+        """The Keras images of checked `feeds` (a `.keras` GAN's artifact
+        runs this)."""
+        latents = feeds[model_card.INPUT_NAME]
+        if model_card.LABEL_NAME not in feeds:
+            return self.gan.generate_from_latents(latents)
+        return self.gan.generate_from_latents(
+            latents, labels=feeds[model_card.LABEL_NAME]
+        )
+
+    def reference(self, feeds, network=None, run=None):
+        """The parity reference of `feeds`: `run` (default `self.run`), or
+        `network` (default the exported one) itself when the GAN computes
+        in mixed precision (its float32 copy is what exports)."""
+        if not self.mixed_precision:
+            return np.asarray((run or self.run)(feeds), dtype="float32")
+        network = network or self.network
+        inputs = [feeds[name] for name in _input_names(network, feeds)]
+        outputs = network(
+            inputs[0] if len(inputs) == 1 else inputs, training=False
+        )
+        return np.asarray(keras.ops.convert_to_numpy(outputs), "float32")
+
+    def parity_case(self):
+        """The main network's parity case (see `export_and_verify`)."""
+        feeds = self.parity_feeds()
+        case = latent_parity_case(
+            feeds[model_card.INPUT_NAME],
+            feeds.get(model_card.LABEL_NAME),
+            self.reference(feeds),
+        )
+        case["feeds"] = feeds
+        return case
+
+    def calibration(self, representative):
+        """int8 calibration inputs by name (`None` without)."""
+        return _calibration(self.gan, representative)
+
+    def card_fields(self):
+        """Card entries beyond the common ones (none by default)."""
+        return {}
+
+    def parts(self, card_fields):
+        """Further networks exported into subfolders of the export, as
+        dicts with `name` (the subfolder), `network`, `spec`, `parity` and
+        `card_fields` (given the main card's `card_fields`); none by
+        default."""
+        return []
+
+
+def _input_names(network, feeds):
+    """The feed names in the order of `network`'s inputs (by their names;
+    the feeds' order when the network does not name them)."""
+    names = [getattr(t, "name", None) for t in getattr(network, "inputs", [])]
+    if names and all(name in feeds for name in names):
+        return names
+    return list(feeds)
 
 
 def generator_spec(gan):
@@ -172,7 +332,9 @@ def generator_spec(gan):
     )
 
 
-def _parity_case(latents, labels, reference):
+def latent_parity_case(latents, labels, reference):
+    """A parity case of latents (and labels): feeds, reference, how the
+    card and errors name them."""
     latent_dim = int(latents.shape[1])
     feeds = {model_card.INPUT_NAME: np.asarray(latents, dtype="float32")}
     card = {
@@ -202,23 +364,6 @@ def _calibration(gan, representative):
         labels = gan.labels_for(len(representative))
         calibration[model_card.LABEL_NAME] = np.asarray(labels, "int32")
     return calibration
-
-
-def _float32_reference(gan, latents, labels):
-    """`(reference images, generator to export)`, both float32.
-
-    A model trained in mixed precision is exported as a float32 copy of its
-    sampling generator (TFLite has no bfloat16 kernels), and the parity
-    reference comes from that copy; otherwise it is `generate_from_latents`.
-    """
-    generator = float32_copy(gan.sampling_generator)
-    if generator is not gan.sampling_generator:
-        inputs = latents if labels is None else [latents, labels]
-        images = generator(inputs, training=False)
-        return keras.ops.convert_to_numpy(images), generator
-    if labels is None:
-        return gan.generate_from_latents(latents), generator
-    return gan.generate_from_latents(latents, labels=labels), generator
 
 
 def _check_gan(gan):

@@ -1,7 +1,8 @@
 """Checks of the NumPy batches an artifact is called on, one per input role.
 
 Every artifact kind checks its inputs with these (and the class labels with
-`keras_gans.utils.labels.check_labels`): an image batch, a latent batch.
+`keras_gans.utils.labels.check_labels`): an image batch, a latent batch,
+a StyleGAN2's truncation and styles.
 """
 
 import numpy as np
@@ -116,3 +117,50 @@ def check_latent_batch(latents, latent_dim, name="latents"):
             )
         )
     return np.ascontiguousarray(array, dtype="float32")
+
+
+def check_truncation_batch(truncation, count):
+    """Validates truncation ψ for `count` samples; returns float32 `(count,)`.
+
+    Args:
+        truncation: a number >= 0 for every sample, or one per sample.
+        count: the batch size.
+
+    Raises:
+        ValueError: naming `truncation`, for a negative or non-finite
+            value, or another count than `count` (StyleGAN2's own
+            `check_truncation`).
+    """
+    from keras_gans.models.stylegan2.mapping_network import check_truncation
+
+    values = check_truncation(truncation, count=count)
+    return np.ascontiguousarray(np.broadcast_to(values, (count,)), "float32")
+
+
+def check_style_batch(ws, shape, name="ws"):
+    """Validates styles `(N, num_ws, w_dim)`; returns them as float32.
+
+    Raises:
+        ValueError: naming `name`, for another shape, a non-numeric array
+            or non-finite values.
+    """
+    array = np.asarray(ws)
+    numeric = np.issubdtype(array.dtype, np.floating) or np.issubdtype(
+        array.dtype, np.integer
+    )
+    if array.ndim != 3 or array.shape[1:] != tuple(shape) or not numeric:
+        raise ValueError(
+            f"`{name}` must be a numeric array of shape (N, "
+            f"{', '.join(map(str, shape))}): one w per synthesis input. "
+            + format_received(
+                **{name: f"array of shape {array.shape} and dtype "
+                   f"{array.dtype}"}
+            )
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"`{name}` must be finite. "
+            + format_received(**{name: "array with NaN or inf values"})
+        )
+    return np.ascontiguousarray(array, dtype="float32")
+

@@ -3,6 +3,7 @@
 import numpy as np
 
 from keras_gans.export import model_card
+from keras_gans.export.artifact_kinds import input_order
 from keras_gans.export.tflite_signature import TFLiteSignature
 from keras_gans.utils.validation import format_received
 
@@ -12,16 +13,19 @@ class LiteRTRunner:
 
     Reads the file's signature (names, dtypes, shapes; -1 marks a free
     dimension) as `(name, dtype, shape)` triples without the batch axis,
-    in the order the exporter writes them (latents before labels), and
-    the one output, or the one named `images`. LiteRT resizes the input
-    tensors to each call's batch, so free batch sizes and free heights
-    and widths work; a file with a fixed batch size B runs the batch in
-    chunks of B. What the inputs must hold is the `Artifact`'s to check.
+    in the order the exporter writes them (latents before labels before
+    a StyleGAN2's truncation), and the one output, or the one named
+    `images` (a StyleGAN2 mapping network's: `ws`, rank 3). LiteRT
+    resizes the input tensors to each call's batch, so free batch sizes
+    and free heights and widths work; a file with a fixed batch size B
+    runs the batch in chunks of B. What the inputs must hold is the
+    `Artifact`'s to check.
 
     Files written without a SignatureDef name their tensors after the
     graph (`serving_default_latent:0`): their inputs are renamed to the
     signature names by role (a rank-1 float batch `latent`, an int
-    batch `label`, an image batch `image`).
+    batch `label`, a float batch `truncation`, an image batch `image`,
+    a rank-2 float batch `ws`).
 
     Args:
         path: path of the `.tflite` file.
@@ -55,10 +59,15 @@ class LiteRTRunner:
                     )
                 ),
                 # Latents (rank 1) before labels (rank 0), as exported.
-                key=lambda entry: -len(entry[2]),
+                key=input_order,
             )
         )
         self._output_name, output = self._find_output()
+        self.output_name = (
+            model_card.WS_NAME
+            if len(output["shape_signature"]) == 3
+            else model_card.OUTPUT_NAME
+        )
         self.output_shape = _dims(output["shape_signature"][1:])
         batches = {int(d["shape_signature"][0]) for d in self._signature.inputs.values()}
         self._batch = next(iter(batches)) if batches and min(batches) > 0 else None
@@ -96,17 +105,23 @@ class LiteRTRunner:
             name, details = next(iter(outputs.items()))
         else:
             name = model_card.OUTPUT_NAME
+            if name not in outputs and model_card.WS_NAME in outputs:
+                name = model_card.WS_NAME
             details = outputs.get(name)
+        # A mapping network returns styles (batch, num_ws, w_dim), `ws`.
+        ranks = (4, 3) if name == model_card.WS_NAME else (4,)
         if (
             details is None
-            or len(details["shape_signature"]) != 4
+            or len(details["shape_signature"]) not in ranks
             or np.dtype(details["dtype"]) != np.float32
         ):
             raise ValueError(
                 f"`{self.path}` is not a {self._what} .tflite file: its "
                 f"output is one rank-4 float32 image batch (batch, height, width, "
-                f"channels), or one named {model_card.OUTPUT_NAME!r}. Found "
-                f"{self.describe()}. " + format_received(path=self.path)
+                f"channels), or one named {model_card.OUTPUT_NAME!r} (a "
+                "StyleGAN2 mapping network's: rank-3 "
+                f"{model_card.WS_NAME!r}). "
+                f"Found {self.describe()}. " + format_received(path=self.path)
             )
         return name, details
 
@@ -122,8 +137,11 @@ def _signature_names(inputs):
 _ROLE_NAMES = {
     (1, False): model_card.INPUT_NAME,
     (0, True): model_card.LABEL_NAME,
+    (0, False): model_card.TRUNCATION_NAME,
     (3, False): model_card.TRANSLATOR_INPUT_NAME,
+    (2, False): model_card.WS_NAME,
 }
+
 
 
 def _role_name(details):

@@ -3,8 +3,10 @@
 An export directory holds `saved_model/`, `generator.tflite` and
 `model_card.json`, for a latent generator (`export_generator`), an
 image-to-image translator (`export_translator`) or a super-resolution
-upscaler (`export_upscaler`); the card's `kind` tells which. This module is backend-neutral: it imports neither TensorFlow nor a
-Keras backend.
+upscaler (`export_upscaler`); the card's `kind` tells which. A StyleGAN2
+export also holds its synthesis and mapping networks, each an export
+directory of its own (`synthesis/`, `mapping/`). This module is
+backend-neutral: it imports neither TensorFlow nor a Keras backend.
 """
 
 import json
@@ -27,10 +29,18 @@ OUTPUT_NAME = "images"
 # An image-to-image translator's signature: `image` float32 (N, H, W, Ca)
 # in [-1, 1] -> `images` float32 (N, H, W, Cb) in [-1, 1].
 TRANSLATOR_INPUT_NAME = "image"
+# A style-based generator (StyleGAN2) also takes `truncation` float32 (N,),
+# psi per sample (an app passes one value by filling the batch). Its
+# synthesis network takes `ws` float32 (N, num_ws, w_dim), the styles its
+# mapping network returns (as an output named `ws`).
+TRUNCATION_NAME = "truncation"
+WS_NAME = "ws"
 # The card's `kind`: what the exported network maps from and to.
 GENERATOR_KIND = "generator"
 TRANSLATOR_KIND = "translator"
 UPSCALER_KIND = "upscaler"
+SYNTHESIS_KIND = "synthesis"
+MAPPING_KIND = "mapping"
 # SavedModel variable collection holding num_classes (conditional only), so
 # a SavedModel describes itself without its model card.
 NUM_CLASSES_COLLECTION = "keras_gans_num_classes"
@@ -42,6 +52,9 @@ VALUE_RANGE = (-1.0, 1.0)
 # (and, for conditional generators, the labels `labels_for(8)`).
 PARITY_COUNT = 8
 PARITY_SEED = 0
+# ... at these truncations, cycled over the samples (a generator with a
+# truncation input): psi = 1 and a truncated one, so both are verified.
+PARITY_TRUNCATION = (1.0, 0.5)
 FLOAT32_TOLERANCE = 1e-4
 # Translators: `TRANSLATOR_PARITY_COUNT` images drawn uniformly in [-1, 1]
 # by `numpy.random.default_rng(PARITY_SEED)`, unless the caller gives some.

@@ -36,9 +36,9 @@ def write_saved_model(network, path, spec):
     The endpoint is registered as `serve` (Keras' own name for it, so
     `tf.saved_model.load(path).serve(...)` works); `ExportArchive` also
     publishes it as the `serving_default` signature. It takes the spec's
-    inputs by name (free dimensions stay free) and returns `images`
-    float32. Each of the spec's `constants` is kept as a one-variable
-    collection of that name.
+    inputs by name (free dimensions stay free) and returns its output
+    (`images`, or a mapping network's `ws`) float32. Each of the spec's
+    `constants` is kept as a one-variable collection of that name.
 
     Args:
         network: the Keras network (TensorFlow backend).
@@ -48,7 +48,7 @@ def write_saved_model(network, path, spec):
 
     def serve(*tensors):
         outputs = network(spec.network_inputs(tensors), training=False)
-        return _images_output(outputs)
+        return _named_output(outputs, spec.output_name)
 
     collections = {
         name: [keras.Variable(value, dtype="int32", trainable=False, name=name)]
@@ -57,8 +57,8 @@ def write_saved_model(network, path, spec):
     _write_archive(network, path, serve, spec.input_signature(), collections)
 
 
-def _images_output(images):
-    return {model_card.OUTPUT_NAME: keras.ops.cast(images, "float32")}
+def _named_output(outputs, name=model_card.OUTPUT_NAME):
+    return {name: keras.ops.cast(outputs, "float32")}
 
 
 def _write_archive(generator, path, serve, input_signature, collections=None):
@@ -72,11 +72,11 @@ def _write_archive(generator, path, serve, input_signature, collections=None):
     archive.write_out(path, verbose=False)
 
 
-def run_saved_model(path, feeds):
+def run_saved_model(path, feeds, output_name=model_card.OUTPUT_NAME):
     """Runs a SavedModel's `serving_default` on `feeds` (arrays by name).
 
     Returns:
-        Its `images` output as a NumPy array.
+        Its `output_name` output (`images`) as a NumPy array.
     """
     import tensorflow as tf
 
@@ -84,7 +84,7 @@ def run_saved_model(path, feeds):
     outputs = signature(
         **{name: tf.constant(value) for name, value in feeds.items()}
     )
-    return outputs[model_card.OUTPUT_NAME].numpy()
+    return outputs[output_name].numpy()
 
 
 def convert_to_tflite(saved_model_path, quantize=None, calibration=None):
@@ -135,23 +135,24 @@ def _one_sample_at_a_time(calibration):
     return samples
 
 
-def max_abs_error(outputs, reference, what):
+def max_abs_error(outputs, reference, what, output_name="images"):
     """Max abs difference; raises `ExportParityError` on a shape mismatch."""
     outputs = np.asarray(outputs, dtype="float32")
     if outputs.shape != reference.shape:
         raise ExportParityError(
-            f"The {what} returned images of shape {outputs.shape}; the Keras "
-            f"generator returns {reference.shape}."
+            f"The {what} returned {output_name} of shape {outputs.shape}; "
+            f"the Keras generator returns {reference.shape}."
         )
     return float(np.max(np.abs(outputs - reference)))
 
 
-def _check_error(error, what, quantize, parity_inputs):
+def _check_error(error, what, quantize, parity_inputs, output_name="images"):
     tolerance = model_card.FLOAT32_TOLERANCE
     if not np.isfinite(error):
         raise ExportParityError(
-            f"The {what} produced non-finite images on the {parity_inputs} "
-            f"(max abs error {error}). Received: quantize={quantize!r}"
+            f"The {what} produced non-finite {output_name} on the "
+            f"{parity_inputs} (max abs error {error}). "
+            f"Received: quantize={quantize!r}"
         )
     if error > tolerance:
         raise ExportParityError(
@@ -184,6 +185,7 @@ def export_and_verify(
     card_fields,
     quantize=None,
     calibration=None,
+    parts=(),
 ):
     """Writes, verifies and publishes one network's artifacts.
 
@@ -206,6 +208,12 @@ def export_and_verify(
         quantize: `None`, `"float16"` or `"int8"`.
         calibration: optional int8 calibration inputs, `{input name:
             array (N, ...)}`.
+        parts: further networks exported first, each into the subfolder
+            `directory/<name>` with a card of its own (same `quantize`,
+            no calibration): dicts with `name`, `network`, `spec`,
+            `parity` and `card_fields`. The main card's `parts` lists
+            them with their errors (e.g. StyleGAN2's `synthesis` and
+            `mapping` networks).
 
     Returns:
         The model card dict (also written to `model_card.json`).
@@ -217,14 +225,26 @@ def export_and_verify(
     """
     _require_tensorflow_backend()
     os.makedirs(directory, exist_ok=True)
+    part_cards = {
+        part["name"]: export_and_verify(
+            part["network"],
+            os.path.join(directory, part["name"]),
+            spec=part["spec"],
+            parity=part["parity"],
+            card_fields=part["card_fields"],
+            quantize=quantize,
+        )
+        for part in parts
+    }
+    output_name = spec.output_name
     staging = tempfile.mkdtemp(prefix=".export-staging-", dir=directory)
     try:
         saved_model_path = os.path.join(staging, model_card.SAVED_MODEL_DIR)
         write_saved_model(network, saved_model_path, spec)
         saved_model_errors = [
             _verified_error(
-                run_saved_model(saved_model_path, case["feeds"]),
-                case, "SavedModel", None,
+                run_saved_model(saved_model_path, case["feeds"], output_name),
+                case, "SavedModel", None, output_name,
             )
             for case in parity
         ]
@@ -236,13 +256,18 @@ def export_and_verify(
         tflite = TFLiteSignature(tflite_path)
         tflite_errors = [
             _verified_error(
-                tflite.run(case["feeds"], model_card.OUTPUT_NAME),
-                case, "TFLite file", quantize,
+                tflite.run(case["feeds"], output_name),
+                case, "TFLite file", quantize, output_name,
             )
             for case in parity
         ]
         card = dict(card_fields)
         card.update(spec.card_fields())
+        if part_cards:
+            card["parts"] = {
+                name: _part_summary(name, part_card)
+                for name, part_card in part_cards.items()
+            }
         card.update(
             _quantization_fields(quantize, calibration, spec),
             files={
@@ -269,19 +294,31 @@ def export_and_verify(
     return card
 
 
-def _verified_error(outputs, case, what, quantize):
+def _verified_error(outputs, case, what, quantize, output_name="images"):
     """The max abs error of one artifact on one parity case, checked.
 
     A quantized file's finite error is only recorded; anything else must
     be within the float32 tolerance.
     """
     reference = np.asarray(case["reference"], dtype="float32")
-    error = max_abs_error(outputs, reference, what)
+    error = max_abs_error(outputs, reference, what, output_name)
     if quantize is None or not np.isfinite(error):
         if what == "TFLite file":
             what = f"{quantize or 'float32'} TFLite file"
-        _check_error(error, what, quantize, case["description"])
+        _check_error(error, what, quantize, case["description"], output_name)
     return error
+
+
+def _part_summary(name, card):
+    """The main card's entry of one part: where, what, how faithful."""
+    errors = card["export_errors"]
+    return {
+        "path": name,
+        "kind": card.get("kind"),
+        "signature": card.get("signature"),
+        "saved_model_max_abs_error": errors["saved_model_max_abs_error"],
+        "tflite_max_abs_error": errors["tflite_max_abs_error"],
+    }
 
 
 def _export_errors(parity, saved_model_errors, tflite_errors):

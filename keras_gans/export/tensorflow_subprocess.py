@@ -3,8 +3,11 @@
 Keras fixes its backend per process, and SavedModel/TFLite export needs
 TensorFlow. On another backend the network (of any kind) is saved to a
 `.keras` file (weights are backend-portable) with its `ArtifactSpec`, and
-`python -m keras_gans.export` reloads it with `KERAS_BACKEND=tensorflow`. The parity reference is computed in the
-parent, on the original backend, so the check is truly cross-backend.
+`python -m keras_gans.export` reloads it with `KERAS_BACKEND=tensorflow`.
+The parity reference is computed in the parent, on the original backend,
+so the check is truly cross-backend. An export's further networks (its
+`parts`, e.g. StyleGAN2's synthesis and mapping) travel in subfolders of
+the same work folder and are exported by the same child.
 """
 
 import json
@@ -61,6 +64,9 @@ PARITY_FILE = "parity.json"
 CALIBRATION_FILE = "calibration.npz"
 ERROR_FILE = "error.json"
 REFERENCE_KEY = "__reference__"
+# `parts.json` lists the parts' names; part `name` is in `parts/<name>/`.
+PARTS_FILE = "parts.json"
+PARTS_DIR = "parts"
 
 
 def export_in_tensorflow_process(
@@ -71,12 +77,13 @@ def export_in_tensorflow_process(
     card_fields,
     quantize=None,
     calibration=None,
+    parts=(),
 ):
     """Same contract as `tensorflow_exporter.export_and_verify`.
 
     Saves the network, spec, card fields, parity cases and calibration
-    inputs to a work folder, runs `python -m keras_gans.export` on it and
-    reads the card it wrote.
+    inputs (and those of each part) to a work folder, runs `python -m
+    keras_gans.export` on it and reads the card it wrote.
 
     Returns:
         The model card dict written by the child.
@@ -86,21 +93,16 @@ def export_in_tensorflow_process(
         RuntimeError: if the child fails otherwise (its output is quoted).
     """
     with tempfile.TemporaryDirectory(prefix="keras_gans_export_") as work:
-        network.save(os.path.join(work, NETWORK_FILE))
-        _write_json(work, SPEC_FILE, spec.get_config())
-        _write_json(work, CARD_FIELDS_FILE, card_fields)
-        cases = []
-        for i, case in enumerate(parity):
-            arrays = {**case["feeds"], REFERENCE_KEY: case["reference"]}
-            np.savez(os.path.join(work, f"parity_{i}.npz"), **arrays)
-            cases.append(
-                {
-                    "file": f"parity_{i}.npz",
-                    "description": case["description"],
-                    "card": case.get("card", {}),
-                }
-            )
-        _write_json(work, PARITY_FILE, cases)
+        _write_network(work, network, spec, parity, card_fields)
+        if parts:
+            for part in parts:
+                folder = os.path.join(work, PARTS_DIR, part["name"])
+                os.makedirs(folder)
+                _write_network(
+                    folder, part["network"], part["spec"], part["parity"],
+                    part["card_fields"],
+                )
+            _write_json(work, PARTS_FILE, [part["name"] for part in parts])
         command = [
             sys.executable, "-m", "keras_gans.export",
             "--work", work, "--directory", os.path.abspath(directory),
@@ -136,10 +138,60 @@ def export_in_tensorflow_process(
     return card
 
 
+def _write_network(work, network, spec, parity, card_fields):
+    """One network's files of the hand-over, in the folder `work`."""
+    network.save(os.path.join(work, NETWORK_FILE))
+    _write_json(work, SPEC_FILE, spec.get_config())
+    _write_json(work, CARD_FIELDS_FILE, card_fields)
+    cases = []
+    for i, case in enumerate(parity):
+        arrays = {**case["feeds"], REFERENCE_KEY: case["reference"]}
+        np.savez(os.path.join(work, f"parity_{i}.npz"), **arrays)
+        cases.append(
+            {
+                "file": f"parity_{i}.npz",
+                "description": case["description"],
+                "card": case.get("card", {}),
+            }
+        )
+    _write_json(work, PARITY_FILE, cases)
+
+
 def read_hand_over(work):
     """The child's side: `(network, spec, parity, card_fields,
     calibration)` from the work folder `export_in_tensorflow_process`
-    wrote."""
+    wrote (its parts: `read_parts`)."""
+    network, spec, parity, card_fields = _read_network(work)
+    calibration = None
+    path = os.path.join(work, CALIBRATION_FILE)
+    if os.path.isfile(path):
+        with np.load(path) as arrays:
+            calibration = {k: arrays[k] for k in arrays.files}
+    return network, spec, parity, card_fields, calibration
+
+
+def read_parts(work):
+    """The parts in the work folder, as `export_and_verify` takes them."""
+    if not os.path.isfile(os.path.join(work, PARTS_FILE)):
+        return []
+    parts = []
+    for name in _read_json(work, PARTS_FILE):
+        network, spec, parity, card_fields = _read_network(
+            os.path.join(work, PARTS_DIR, name)
+        )
+        parts.append(
+            {
+                "name": name,
+                "network": network,
+                "spec": spec,
+                "parity": parity,
+                "card_fields": card_fields,
+            }
+        )
+    return parts
+
+
+def _read_network(work):
     from keras_gans.export.artifact_spec import ArtifactSpec
     from keras_gans.utils.safe_loading import load_keras_file
 
@@ -158,13 +210,7 @@ def read_hand_over(work):
                 "card": case["card"],
             }
         )
-    calibration = None
-    path = os.path.join(work, CALIBRATION_FILE)
-    if os.path.isfile(path):
-        with np.load(path) as arrays:
-            calibration = {k: arrays[k] for k in arrays.files}
-    card_fields = _read_json(work, CARD_FIELDS_FILE)
-    return network, spec, parity, card_fields, calibration
+    return network, spec, parity, _read_json(work, CARD_FIELDS_FILE)
 
 
 def _write_json(work, name, value):

@@ -126,6 +126,13 @@ def evaluate(
     # The loader tells the kinds apart (an upscaler by its output size).
     loaded = load_artifact(artifact)
     kind = loaded.kind
+    if kind not in _KINDS:
+        raise ValueError(
+            f"`{artifact}` is a {kind} artifact, a part of a generator "
+            f"export; evaluate the generator itself (one of the kinds "
+            f"{sorted(_KINDS)}), e.g. the export's parent directory. "
+            + format_received(artifact=artifact)
+        )
     measure, protocol = _KINDS[kind]
     result = measure(
         loaded,
