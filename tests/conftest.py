@@ -48,6 +48,8 @@ SHARED_FIXTURE_GROUPS = {
     "tests/callbacks/test_translation_callbacks.py": "translation_runs",
     "tests/metrics/test_inception_feature_extractor.py": "inception",
     "tests/losses/test_perceptual_loss.py": "vgg19",
+    "tests/models/test_stylegan2.py": "stylegan2_model",
+    "tests/models/test_stylegan2_projection.py": "stylegan2_model",
     "tests/recipes/test_dcgan_recipe.py": "dcgan_recipe",
     "tests/test_cli.py": "cli_exports",
     "tests/test_cli_translate.py": "translator_export",

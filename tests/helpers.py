@@ -205,3 +205,64 @@ def sr_pairs(n=8, seed=0, scale=2, patch_size=16, channels=3):
     side = patch_size // scale
     lr = hr.reshape(n, side, scale, side, scale, channels).mean(axis=(2, 4))
     return lr.astype("float32"), hr
+
+
+# StyleGAN2 as small as it gets: 8x8 gray (blocks 4 and 8, four styles),
+# widths 8 and 4, a one-layer mapping network.
+TINY_STYLEGAN2 = dict(
+    image_shape=(8, 8, 1),
+    latent_dim=8,
+    w_dim=8,
+    mapping_layers=1,
+    channel_base=32,
+    channel_max=8,
+    mbstd_group=2,
+    seed=0,
+)
+
+
+def tiny_stylegan2(**overrides):
+    """A tiny `keras_gans.StyleGAN2` on `TINY_STYLEGAN2`."""
+    return keras_gans.StyleGAN2(**{**TINY_STYLEGAN2, **overrides})
+
+
+def tiny_stylegan2_export(tmp_path_factory):
+    """`(gan, export directory, card)`, made once per process.
+
+    `tiny_stylegan2()` with a non-zero average `w` (truncation moves
+    styles) and non-zero noise strengths (the fixed noise maps show),
+    exported by `export_generator` (its generator, `synthesis/` and
+    `mapping/`). On JAX and torch an export is a TensorFlow child process
+    (three networks: 10-20 s on 2 cores): the StyleGAN2 export tests and
+    CLI tests share this one (both in the `exports` xdist group).
+    """
+    cache = tiny_stylegan2_export.__dict__.setdefault("cache", {})
+    if "export" not in cache:
+        from keras_gans.export import export_generator
+
+        keras.utils.set_random_seed(0)
+        gan = tiny_stylegan2()
+        rng = np.random.default_rng(0)
+        values = {}  # the same values in the generator and its EMA copy
+        for network in (gan.generator, gan.sampling_generator):
+            for variable in network.weights:
+                if variable.path.endswith(("w_avg", "strength")):
+                    value = values.setdefault(
+                        variable.path, rng.normal(0.0, 0.5, variable.shape)
+                    )
+                    variable.assign(value.astype("float32"))
+        directory = str(tmp_path_factory.mktemp("stylegan2_export"))
+        card = export_generator(gan, directory, dataset="none", epochs=0)
+        cache["export"] = (gan, directory, card)
+    return cache["export"]
+
+
+def tiny_stylegan2_keras_file(tmp_path_factory):
+    """The `tiny_stylegan2_export` GAN saved as `.keras` (once per process)."""
+    cache = tiny_stylegan2_export.__dict__.setdefault("cache", {})
+    if "keras_path" not in cache:
+        gan = tiny_stylegan2_export(tmp_path_factory)[0]
+        path = str(tmp_path_factory.mktemp("stylegan2_keras") / "gan.keras")
+        gan.save(path)
+        cache["keras_path"] = path
+    return cache["keras_path"]

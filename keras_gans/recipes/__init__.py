@@ -18,6 +18,7 @@ SHARED_MODULES = (
     "run_directory_error",
     "run_directory_lock",
     "strategy",
+    "style_kind",
     "translation_kind",
     "upscaler_kind",
     "variant_recipe",

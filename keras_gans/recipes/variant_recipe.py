@@ -66,7 +66,7 @@ def build_model(class_name, args):
         "latent_dim": args.latent_dim,
         **ema_options(args),
         "seed": args.seed,
-        "augment": _augment(args),
+        "augment": augment_layer(args),
         **network_options(args),
     }
     if args.d_steps is not None:
@@ -75,7 +75,7 @@ def build_model(class_name, args):
     return compile_with_flags(gan, args)
 
 
-def _augment(args):
+def augment_layer(args):
     policy = getattr(args, "augment", None)
     if policy in (None, "", "none"):
         return None

@@ -11,6 +11,7 @@ from PIL import Image
 
 from keras_gans.cli import main
 
+from keras_gans.export import load_artifact
 from keras_gans.export import load_generator_artifact
 from keras_gans.export import load_translator_artifact
 from tests.conftest import REPO
@@ -94,3 +95,22 @@ def test_srgan_upscaler_runs_at_any_size_and_beats_bicubic(stage):
     scores = upscaling_scores(tflite, [hr], 4)
     assert scores["psnr"] > scores["bicubic_psnr"] + 0.3
     assert scores["sharpness"] > scores["bicubic_sharpness"]
+
+
+@pytest.mark.once  # TensorFlow and LiteRT files: backend-independent
+def test_stylegan2_export_parts_compose_to_the_generator():
+    directory = os.path.join(SAVED, "stylegan2_mnist-idx")
+    generator = load_generator_artifact(
+        os.path.join(directory, "generator.tflite")
+    )
+    mapping = load_artifact(os.path.join(directory, "mapping"))
+    synthesis = load_artifact(os.path.join(directory, "synthesis"))
+    latents = generator.latents_for(4, seed=0)
+    psi = np.array([1.0, 0.7, 0.5, 0.0], "float32")
+    images = generator(latents, truncation=psi)
+    np.testing.assert_allclose(
+        synthesis(mapping(latents, truncation=psi)), images, atol=1e-4
+    )
+    # psi = 0 is the average w, whatever the latent.
+    zero = generator(latents, truncation=np.zeros(4, "float32"))
+    np.testing.assert_allclose(zero, zero[:1].repeat(4, axis=0), atol=1e-5)

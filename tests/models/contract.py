@@ -193,3 +193,29 @@ register(
         export=None,
     ),
 )
+
+register(
+    "StyleGAN2",
+    TinyConfig(
+        # Everything a resume must carry: the EMA generator (StyleGAN2-ADA's
+        # ramped half-life), w_avg, path length's running mean, R1, style
+        # mixing and the adaptive augmentation probability. The penalties
+        # run every step here: the contract counts one optimizer update
+        # per player and step, which lazy phases add to (the lazy
+        # intervals are tests/models/test_stylegan2.py's).
+        lambda: _compiled(
+            helpers.tiny_stylegan2(
+                pl_interval=1,
+                r1_interval=1,
+                style_mixing=0.9,
+                augment=keras_gans.layers.DiffAugment(
+                    policy="translation", probability=0.0, target=0.6
+                ),
+            )
+        ),
+        # The fixed inference noise maps are constants by design.
+        may_stay=("noise/noise",),
+        # The StyleGAN2 artifact is tests/export/test_stylegan2_export.py.
+        export=None,
+    ),
+)

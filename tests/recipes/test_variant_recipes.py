@@ -104,7 +104,8 @@ def test_cli_knows_every_variant_recipe():
     from keras_gans.cli import known_variants
 
     assert set(known_variants()) == set(RECIPES) | {
-        "dcgan", "cgan", "acgan", "pix2pix", "cyclegan", "discogan", "srgan"
+        "dcgan", "cgan", "acgan", "pix2pix", "cyclegan", "discogan", "srgan",
+        "stylegan2",
     }
 
 
