@@ -8,7 +8,9 @@ from keras_gans.regularizers.penalty import squared_norms
 from keras_gans.training.differentiation import vjp
 
 
-def gradient_penalty(critic, real, fake, seed_generator, target=1.0):
+def gradient_penalty(
+    critic, real, fake, seed_generator, target=1.0, per_pixel=False
+):
     """`mean((||∇critic(x̂)||₂ - target)²)` on random interpolates.
 
     `x̂ = real + α (fake - real)` with one `α ~ U(0, 1)` per example
@@ -21,6 +23,12 @@ def gradient_penalty(critic, real, fake, seed_generator, target=1.0):
         fake: generated images of the same shape (gradients stopped).
         seed_generator: `keras.random.SeedGenerator` for `α`.
         target: the gradient norm the penalty pulls towards.
+        per_pixel: take the norm over the channels of each pixel and
+            average the penalty over pixels, as SinGAN's official code
+            (`gradients.norm(2, dim=1)` on NCHW), instead of over whole
+            images. A fully convolutional critic's summed score map has a
+            whole-image gradient norm growing with the image; pulling
+            that to 1 starves the critic.
 
     Returns:
         The unweighted penalty, a scalar.
@@ -30,8 +38,12 @@ def gradient_penalty(critic, real, fake, seed_generator, target=1.0):
     alpha = ops.cast(alpha, real.dtype)
     interpolates = real + alpha * (fake - real)
     _, gradients = vjp(critic, interpolates)
+    if per_pixel:
+        squared = ops.sum(ops.square(gradients), axis=-1)
+    else:
+        squared = squared_norms(gradients)
     # The epsilon keeps the square root differentiable at a zero gradient.
-    norms = ops.sqrt(squared_norms(gradients) + 1e-12)
+    norms = ops.sqrt(squared + 1e-12)
     return ops.mean(ops.square(norms - target))
 
 
