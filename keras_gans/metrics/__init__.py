@@ -6,6 +6,9 @@ FID (`frechet_distance`, streamed through `FeatureStatistics`), KID
 Inception Score (`inception_score`) and `label_accuracy` use class
 probabilities; `psnr` and `ssim` compare paired images, and
 `super_resolution` scores upscalers by the literature's protocol.
+Single-image GANs (SinGAN) have their own: `patch_swd` (multi-scale
+patch sliced Wasserstein distance, read against `patch_baselines`),
+`sifid` (per-location FID) and `single_image_diversity`.
 `evaluate(artifact, dataset)` (what `keras-gans eval` runs) loads any
 artifact and measures it by the protocol of its kind.
 
@@ -49,7 +52,11 @@ from keras_gans.metrics.inception_feature_extractor import (
 from keras_gans.metrics.inception_score import inception_score
 from keras_gans.metrics.kernel_distance import kernel_distance
 from keras_gans.metrics.label_accuracy import label_accuracy
+from keras_gans.metrics.patch_baselines import patch_baselines
+from keras_gans.metrics.patch_swd import patch_swd
 from keras_gans.metrics.precision_recall import precision_recall
+from keras_gans.metrics.sifid import sifid
+from keras_gans.metrics.single_image_diversity import single_image_diversity
 
 __all__ = [
     "ClassifierFeatureExtractor",
@@ -66,7 +73,11 @@ __all__ = [
     "inception_score",
     "kernel_distance",
     "label_accuracy",
+    "patch_baselines",
+    "patch_swd",
     "precision_recall",
     "psnr",
+    "sifid",
+    "single_image_diversity",
     "ssim",
 ]
