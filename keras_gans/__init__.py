@@ -27,6 +27,9 @@ from keras_gans.models import PatchGAN
 from keras_gans.models import Pix2Pix
 from keras_gans.models import ResNetGenerator
 from keras_gans.models import SAGAN
+from keras_gans.models import SinGAN
+from keras_gans.models import SinGANDiscriminator
+from keras_gans.models import SinGANGenerator
 from keras_gans.models import SNGAN
 from keras_gans.models import SRGAN
 from keras_gans.models import RRDBGenerator

@@ -6,7 +6,8 @@ keras-gans [--backend {tensorflow,jax,torch}] [--verbose] COMMAND ...
 keras-gans train --help                  (the variants)
 keras-gans train VARIANT --help          (the recipe's flags and defaults)
 keras-gans train VARIANT [recipe flags]
-keras-gans sample ARTIFACT -n 16 -o grid.png [--seed 0] [--truncation 0.7]
+keras-gans sample ARTIFACT -n 16 -o grid.png|DIR/ [--seed 0] [--truncation 0.7]
+                  [--size H W | --scale-h X --scale-w Y]   (SinGAN sampler)
 keras-gans mix ARTIFACT --rows 1,2,3 --cols 4,5,6 --crossover K -o grid.png
                [--truncation 0.7]                        (StyleGAN2)
 keras-gans project MODEL.keras IMAGE -o DIR [--steps N]  (StyleGAN2)
@@ -14,6 +15,7 @@ keras-gans translate ARTIFACT IMAGE [IMAGE ...] -o OUT_DIR_OR_PNG
 keras-gans upscale ARTIFACT IMAGE [IMAGE ...] -o DIR [--tile N]
                    [--overlap M]
 keras-gans export MODEL.keras --out DIR [--quantize float16|int8]
+                  [--start-scale K]                       (SinGAN refiner)
 keras-gans eval ARTIFACT --dataset NAME [--data-dir DIR]
                 [--extractor NAME|PATH] [--n N]        (generator, translator)
 keras-gans eval ARTIFACT --sr-data HR_FOLDER [--scale N]  (upscaler)
@@ -40,6 +42,8 @@ import os
 import subprocess
 import sys
 
+from keras_gans.cli_singan import add_singan_parser
+
 BACKENDS = ("tensorflow", "jax", "torch")
 
 EXIT_OK = 0
@@ -51,7 +55,8 @@ def _build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-gans",
         description="Train, sample, style-mix, project, translate, upscale, "
-        "export and evaluate keras-gans models.",
+        "export and evaluate keras-gans models, and run SinGAN's "
+        "applications.",
         epilog="`keras-gans COMMAND --help` shows a command's flags; "
         "`keras-gans train --help` lists the variants and `keras-gans "
         "train VARIANT --help` a recipe's flags and defaults.",
@@ -77,10 +82,15 @@ def _build_parser():
 
     sample = commands.add_parser(
         "sample",
-        help="write a PNG grid of generated images",
+        help="write generated images: a PNG grid, or one PNG per sample",
         description=(
-            "Samples a .keras file, a SavedModel or export directory, or a "
-            ".tflite file and writes a PNG grid."
+            "Samples a latent generator or a single-image sampler (a "
+            "SinGAN) from a .keras file, a SavedModel or export directory, "
+            "or a .tflite file, and writes a PNG grid (-o FILE.png) or one "
+            "PNG per sample at its own size (-o DIR/: an existing "
+            "directory, a path ending in '/', or one without an "
+            "extension). A sampler samples at its training size, or "
+            "--size H W, or --scale-h/--scale-w times it."
         ),
     )
     sample.add_argument(
@@ -90,7 +100,24 @@ def _build_parser():
         "-n", "--num", type=int, default=16, help="number of images"
     )
     sample.add_argument(
-        "-o", "--output", required=True, help="PNG path to write"
+        "-o", "--output", required=True,
+        help="PNG path of a grid, or a directory for one PNG per sample "
+        "(sample_000.png, ...)",
+    )
+    sample.add_argument(
+        "--size", type=_positive_int, nargs=2, default=None,
+        metavar=("H", "W"),
+        help="single-image samplers (SinGAN): the output height and width",
+    )
+    sample.add_argument(
+        "--scale-h", type=_positive_float, default=None, metavar="X",
+        help="single-image samplers: output height over the training "
+        "height (default 1)",
+    )
+    sample.add_argument(
+        "--scale-w", type=_positive_float, default=None, metavar="Y",
+        help="single-image samplers: output width over the training "
+        "width (default 1), e.g. 2 for twice as wide",
     )
     sample.add_argument(
         "--seed",
@@ -120,7 +147,8 @@ def _build_parser():
         "--scale",
         type=int,
         default=None,
-        help="integer upscaling of the grid (default: fit about 256 pixels)",
+        help="integer upscaling of the grid (default: fit about 256 "
+        "pixels) or of each PNG of -o DIR/ (default: none)",
     )
     sample.set_defaults(handler=_sample)
     _add_mix_parser(commands)
@@ -133,9 +161,11 @@ def _build_parser():
         help="export a .keras model to SavedModel + TFLite + model card",
         description=(
             "Exports a .keras file by its kind: a keras-gans GAN's sampling "
-            "generator, or an image network (a translator, or an upscaler "
-            "when its output is an integer factor larger), with free height "
-            "and width where it is fully convolutional."
+            "generator, a SinGAN's single-image sampler (noise map of any "
+            "size -> images; --start-scale adds its refiner), or an image "
+            "network (a translator, or an upscaler when its output is an "
+            "integer factor larger), with free height and width where it "
+            "is fully convolutional."
         ),
     )
     export.add_argument(
@@ -155,8 +185,14 @@ def _build_parser():
     export.add_argument(
         "--epochs", type=int, default=None, help="epochs for the card"
     )
+    export.add_argument(
+        "--start-scale", type=_non_negative_int, default=None, metavar="K",
+        help="a SinGAN only: also export its harmonization/editing refiner "
+        "(a translator, in OUT/refine/) injecting images at scale K",
+    )
     export.set_defaults(handler=_export)
     _add_eval_parser(commands)
+    add_singan_parser(commands)
     return parser
 
 
@@ -656,12 +692,22 @@ def _default_text(default, dest, dataset_defaults):
 
 
 def _sample(args):
-    from keras_gans.export import load_generator_artifact
+    from keras_gans.export import artifact_kinds
+    from keras_gans.export import load_artifact
     from keras_gans.utils.images import save_grid
     from keras_gans.utils.validation import check_positive_int
 
     count = check_positive_int("n", args.num)
-    artifact = load_generator_artifact(args.artifact)
+    directory = _is_directory_output(args.output)
+    if directory and args.rows is not None:
+        raise ValueError(
+            "`--rows` arranges a grid: give `-o` a .png path, or leave "
+            f"`--rows` out for one PNG per sample in `{args.output}`. "
+            f"Received: rows={args.rows!r}"
+        )
+    artifact = load_artifact(
+        args.artifact, kind=(artifact_kinds.GENERATOR, artifact_kinds.SAMPLER)
+    )
     if args.truncation is not None and not artifact.takes_truncation:
         raise ValueError(
             "`--truncation` is for style-based generators (a StyleGAN2 "
@@ -669,18 +715,67 @@ def _sample(args):
             f"`{args.artifact}` takes {list(artifact.spec.input_names)}. "
             f"Received: truncation={args.truncation!r}"
         )
+    size_flags = {
+        "size": args.size, "scale_h": args.scale_h, "scale_w": args.scale_w,
+    }
+    given = {n: v for n, v in size_flags.items() if v is not None}
+    if given and artifact.kind != artifact_kinds.SAMPLER:
+        flags = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+        raise ValueError(
+            f"`{flags}` choose the output size of a single-image sampler "
+            f"(a SinGAN export or .keras file); `{args.artifact}` is "
+            f"{artifact_kinds.describe(artifact.kind)}, of one size. "
+            + ", ".join(f"Received: {n}={v!r}" for n, v in given.items())
+        )
+    sized = {}
+    if artifact.kind == artifact_kinds.SAMPLER:
+        sized = {
+            "size": None if args.size is None else tuple(args.size),
+            "scale_h": args.scale_h or 1.0,
+            "scale_w": args.scale_w or 1.0,
+        }
     images = artifact.sample(
-        count, seed=args.seed, labels=args.labels, truncation=args.truncation
+        count, seed=args.seed, labels=args.labels, truncation=args.truncation,
+        **sized,
     )
-    save_grid(images, args.output, rows=args.rows, scale=args.scale)
+    if directory:
+        written = _save_each(images, args.output, args.scale)
+        target = f"{len(written)} PNGs in {args.output!r}"
+    else:
+        save_grid(images, args.output, rows=args.rows, scale=args.scale)
+        target = repr(args.output)
     truncated = ""
     if args.truncation is not None:
         truncated = f" at truncation {args.truncation:g}"
+    height, width = images.shape[1:3]
     print(
-        f"Wrote {count} samples{truncated} from {artifact.format} "
-        f"{artifact.path!r} to {args.output!r}."
+        f"Wrote {count} samples ({height}x{width}){truncated} from "
+        f"{artifact.format} {artifact.path!r} to {target}."
     )
     return EXIT_OK
+
+
+def _is_directory_output(path):
+    """Whether `-o` names a directory (one PNG per sample): an existing
+    one, a path ending in a separator, or one without an extension."""
+    if os.path.isdir(path) or path.endswith(("/", os.sep)):
+        return True
+    return not os.path.splitext(os.path.basename(path))[1]
+
+
+def _save_each(images, directory, scale=None):
+    """`directory/sample_000.png`, ... one per image, at its own size
+    (times `scale`)."""
+    from keras_gans.utils.images import save_png
+    from keras_gans.utils.images import to_uint8
+
+    os.makedirs(directory, exist_ok=True)
+    digits = max(3, len(str(len(images) - 1)))
+    paths = []
+    for i, image in enumerate(to_uint8(images)):
+        path = os.path.join(directory, f"sample_{i:0{digits}d}.png")
+        paths.append(save_png(image, path, scale=scale or 1))
+    return paths
 
 
 def _mix(args):
@@ -1111,6 +1206,19 @@ def _int_at_least(text, minimum, expected):
     return value
 
 
+def _positive_float(text):
+    # argparse names the flag: "argument --scale-w: expected ...".
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not (0.0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number. Received: {text!r}"
+        )
+    return value
+
+
 def _truncation(text):
     # argparse names the flag: "argument --truncation: expected ...".
     try:
@@ -1151,6 +1259,10 @@ def _parse_labels(text):
 def _export(args):
     from keras_gans.export import export_from_file
 
+    # A SinGAN's refiner scale, passed only when given.
+    refiner = {}
+    if args.start_scale is not None:
+        refiner["start_scale"] = args.start_scale
     card = export_from_file(
         args.model,
         args.out,
@@ -1158,6 +1270,7 @@ def _export(args):
         dataset=args.dataset,
         epochs=args.epochs,
         representative_latents=args.representative_latents,
+        **refiner,
     )
     errors = card["export_errors"]
     print(

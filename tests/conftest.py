@@ -44,6 +44,9 @@ SHARED_FIXTURE_GROUPS = {
     "tests/metrics/test_evaluation.py": "digits_extractor",
     "tests/metrics/test_feature_extractor.py": "digits_extractor",
     "tests/metrics/test_fid.py": "digits_extractor",
+    # the session-scoped tiny trained SinGAN (tests/models/singan_helpers.py)
+    "tests/models/test_singan_applications.py": "singan_tiny",
+    "tests/test_cli_singan.py": "singan_tiny",
     # module fixtures
     "tests/callbacks/test_translation_callbacks.py": "translation_runs",
     "tests/metrics/test_inception_feature_extractor.py": "inception",

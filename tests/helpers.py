@@ -266,3 +266,84 @@ def tiny_stylegan2_keras_file(tmp_path_factory):
         gan.save(path)
         cache["keras_path"] = path
     return cache["keras_path"]
+
+
+# SinGAN as small as it gets: a 24x30 crop of skimage's astronaut, three
+# scales (16x19, 19x24, 24x30) of width 4 and three blocks (a 7 px
+# receptive field).
+TINY_SINGAN = dict(
+    pyramid="singan",
+    min_size=15,
+    max_size=30,
+    scale_factor=0.6,
+    width=4,
+    max_width=4,
+    num_blocks=3,
+    steps_per_scale=2,
+    seed=0,
+)
+
+
+def singan_image(shape=(24, 30)):
+    """skimage's astronaut resized to `shape`, float32 in [-1, 1]."""
+    from skimage import data
+    from skimage import transform
+
+    image = transform.resize(data.astronaut(), shape, anti_aliasing=True)
+    return (image * 2.0 - 1.0).astype("float32")
+
+
+def tiny_singan(**overrides):
+    """A tiny `keras_gans.SinGAN` on `TINY_SINGAN` with every scale built
+    and weights as if trained: not fitted (its exports need no training),
+    but with convolutions, BatchNorm statistics and noise amplitudes
+    drawn so every scale and the noise change the images."""
+    model = keras_gans.SinGAN(
+        image=singan_image(), **{**TINY_SINGAN, **overrides}
+    )
+    for k in range(1, model.num_scales):
+        model._set_stage(k)
+    rng = np.random.default_rng(0)
+    for k in range(model.num_scales):
+        for variable in model.generator_at(k).weights:
+            path = variable.path
+            if path.endswith("kernel"):
+                value = rng.normal(0.0, 0.15, variable.shape)
+            elif path.endswith(("moving_mean", "bias")):
+                value = rng.normal(0.0, 0.1, variable.shape)
+            elif path.endswith("moving_variance"):
+                value = rng.uniform(0.5, 2.0, variable.shape)
+            else:
+                continue
+            variable.assign(value.astype("float32"))
+    amplitudes = np.linspace(1.0, 0.3, model.num_scales).astype("float32")
+    model.noise_amplitudes.assign(amplitudes)
+    return model
+
+
+def untrained_singan(**overrides):
+    """A tiny `keras_gans.SinGAN` on `TINY_SINGAN` as training starts: at
+    scale 0, one update per player and step."""
+    image = overrides.pop("image", None)
+    settings = {**TINY_SINGAN, "d_steps": 1, "g_steps": 1, **overrides}
+    return keras_gans.SinGAN(
+        image=singan_image() if image is None else image, **settings
+    )
+
+
+def tiny_singan_export(tmp_path_factory, start_scale=1):
+    """`(model, export directory, card)`, made once per process:
+    `tiny_singan()` exported by `export_singan` with its refiner at
+    `start_scale` (in `refine/`); on JAX and torch one TensorFlow child
+    process exports both."""
+    cache = tiny_singan_export.__dict__.setdefault("cache", {})
+    if "export" not in cache:
+        from keras_gans.export import export_singan
+
+        model = tiny_singan()
+        directory = str(tmp_path_factory.mktemp("singan_export"))
+        card = export_singan(
+            model, directory, start_scale=start_scale, dataset="astronaut"
+        )
+        cache["export"] = (model, directory, card)
+    return cache["export"]

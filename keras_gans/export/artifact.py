@@ -5,10 +5,13 @@ import numpy as np
 from keras_gans.export import model_card
 from keras_gans.export.artifact_kinds import GENERATOR
 from keras_gans.export.artifact_kinds import KINDS
+from keras_gans.export.artifact_kinds import SAMPLER
 from keras_gans.export.input_checks import check_image_batch
 from keras_gans.export.input_checks import check_latent_batch
+from keras_gans.export.input_checks import check_noise_batch
 from keras_gans.export.input_checks import check_style_batch
 from keras_gans.export.input_checks import check_truncation_batch
+from keras_gans.models.singan.singan_pyramid import sampler_output_size
 from keras_gans.utils.labels import check_labels
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
@@ -20,6 +23,7 @@ _ARGUMENT_NAMES = {
     model_card.TRANSLATOR_INPUT_NAME: "images",
     model_card.TRUNCATION_NAME: "truncation",
     model_card.WS_NAME: "ws",
+    model_card.NOISE_NAME: "noise",
 }
 # Inputs with a default, filled in once the batch size is known.
 _DEFAULTED = (model_card.LABEL_NAME, model_card.TRUNCATION_NAME)
@@ -31,8 +35,9 @@ class Artifact:
     Created by `keras_gans.export.load_artifact`. Every format and kind
     behaves the same way: call it on NumPy batches, one per signature
     input in the order of `spec.inputs` (positionally, or by argument
-    name: `latents`, `labels`, `truncation`, `images`, `ws`), and get a
-    float32 NumPy batch of images in [-1, 1] (a mapping network: styles).
+    name: `latents`, `labels`, `truncation`, `images`, `ws`, `noise`), and
+    get a float32 NumPy batch of images in [-1, 1] (a mapping network:
+    styles).
     The inputs are checked against the `spec` before anything runs:
     shapes, free sizes (multiples of `size_multiple`), image value range
     [-1, 1], class labels in `[0, num_classes)`, truncation >= 0.
@@ -52,6 +57,12 @@ class Artifact:
       latents (labels) and truncation to styles `ws` `(N, num_ws,
       w_dim)`, its **synthesis** network `ws` to images, so styles can be
       mixed and edited between the two.
+    - A **sampler** (a SinGAN's) takes `noise` `(N, H, W, noise_channels)`,
+      a standard-normal map of the output's size (any size), and returns
+      `(N, H, W, 3)`. `sample(n, seed, size=(h, w))` (or `scale_h=`,
+      `scale_w=`, relative to `training_size`) draws the map with NumPy
+      (`noise_for`); the same map gives the same images as
+      `model.sample_from_noise(noise)`.
 
     Args:
         run: callable mapping `{input name: array}` (already checked and
@@ -59,7 +70,8 @@ class Artifact:
         spec: the `ArtifactSpec` of the signature.
         format: `"keras"`, `"saved_model"` or `"tflite"`.
         path: the path it was loaded from.
-        card: the export's model card dict, or `None`.
+        card: the export's model card dict, or `None` (a SinGAN's `.keras`
+            file: the card entries its export would have).
 
     Example:
 
@@ -81,8 +93,24 @@ class Artifact:
 
     @property
     def kind(self):
-        """`"generator"`, `"translator"` or `"upscaler"` (`spec.kind`)."""
+        """`"generator"`, `"translator"`, `"upscaler"`, `"synthesis"`,
+        `"mapping"` or `"sampler"` (`spec.kind`)."""
         return self.spec.kind
+
+    @property
+    def noise_channels(self):
+        """Channels of a sampler's noise map (3 per scale), else `None`."""
+        shape = self._input_shape(model_card.NOISE_NAME)
+        return None if shape is None else shape[2]
+
+    @property
+    def training_size(self):
+        """`(height, width)` a sampler was trained at (its card's), or
+        `None` (another kind, or no card)."""
+        size = (self.card or {}).get("training_size")
+        if self.kind != SAMPLER or size is None:
+            return None
+        return tuple(int(side) for side in size)
 
     @property
     def conditional(self):
@@ -226,6 +254,8 @@ class Artifact:
             return check_latent_batch(value, shape[0], name=argument)
         if name == model_card.WS_NAME:
             return check_style_batch(value, shape, name=argument)
+        if name == model_card.NOISE_NAME:
+            return check_noise_batch(value, shape[2], name=argument)
         if len(shape) == 3:
             return check_image_batch(
                 value,
@@ -297,13 +327,85 @@ class Artifact:
             return np.ones((n,), "float32")
         return check_truncation_batch(truncation, n)
 
-    def sample(self, n, seed=None, labels=None, truncation=None):
-        """`n` images from `latents_for(n, seed)` (and `labels`).
+    def output_size(self, size=None, scale_h=1.0, scale_w=1.0):
+        """A sampler's `(height, width)` for `size`, or for its
+        `training_size` scaled by `scale_h` and `scale_w` (as
+        `SinGAN.output_size`).
+
+        Raises:
+            ValueError: for another kind, both `size` and scales, a bad
+                size or scale, scales without a known `training_size`, or
+                a size under the card's `min_output_size`.
+        """
+        self._require_sampler("output_size")
+        return sampler_output_size(
+            size,
+            scale_h,
+            scale_w,
+            training_size=self.training_size,
+            min_size=(self.card or {}).get("min_output_size"),
+            path=self.path,
+        )
+
+    def noise_for(self, n, size=None, scale_h=1.0, scale_w=1.0, seed=None):
+        """A sampler's noise maps: `numpy.random.default_rng(seed)
+        .standard_normal((n, H, W, noise_channels))` as float32, of
+        `output_size(size, scale_h, scale_w)`."""
+        self._require_sampler("noise_for")
+        n = check_positive_int("n", n)
+        height, width = self.output_size(size, scale_h, scale_w)
+        rng = np.random.default_rng(seed)
+        shape = (n, height, width, self.noise_channels)
+        return rng.standard_normal(shape).astype("float32")
+
+    def _require_sampler(self, method):
+        if self.kind != SAMPLER:
+            description = KINDS[self.kind]["description"]
+            article = "an" if description[0] in "aeiou" else "a"
+            raise ValueError(
+                f"`{method}` is for single-image samplers (a SinGAN "
+                f"export); `{self.path}` is {article} {description}. "
+                + format_received(path=self.path)
+            )
+
+    def sample(
+        self,
+        n,
+        seed=None,
+        labels=None,
+        truncation=None,
+        size=None,
+        scale_h=1.0,
+        scale_w=1.0,
+    ):
+        """`n` images from `latents_for(n, seed)` (and `labels`), or for a
+        sampler from `noise_for(n, size, scale_h, scale_w, seed)`.
 
         The same seed and labels give the same images as
         `gan.generate(n, labels=labels, seed=seed)` (and `truncation`, for
-        an artifact that takes it: `takes_truncation`).
+        an artifact that takes it: `takes_truncation`). A sampler's images
+        are `model.sample_from_noise(noise_for(...))`, of `size` (default:
+        `training_size`, scaled by `scale_h` and `scale_w`).
+
+        Raises:
+            ValueError: for a bad argument, naming it: `size`, `scale_h`
+                and `scale_w` are a sampler's only.
         """
+        if self.kind == SAMPLER:
+            if labels is not None:
+                raise self._unconditional_error(labels)
+            self.truncation_for(n, truncation)  # names a wrong kind
+            noise = self.noise_for(n, size, scale_h, scale_w, seed)
+            return self(noise)
+        if size is not None or scale_h != 1.0 or scale_w != 1.0:
+            description = KINDS[self.kind]["description"]
+            article = "an" if description[0] in "aeiou" else "a"
+            raise ValueError(
+                f"`size`, `scale_h` and `scale_w` choose a single-image "
+                f"sampler's output size (a SinGAN export); `{self.path}` "
+                f"is {article} {description}. "
+                + format_received(size=size, scale_h=scale_h, scale_w=scale_w)
+            )
         latents = self.latents_for(n, seed)
         named = {}
         if labels is not None:

@@ -2,7 +2,7 @@
 
 A kind is a card `kind` string plus a plain dict: how error messages name
 it, its loader's public name, and which model card entries must agree with
-what the loaded network says about itself. A new kind (e.g. a SinGAN
+what the loaded network says about itself. A new kind (e.g. the SinGAN
 sampler) is one more entry here and, when it cannot be told from its
 signature alone, one more branch in `kind_of_signature`; the loader, the
 LiteRT runner, the `Artifact` class and the exporter are shared.
@@ -16,6 +16,7 @@ TRANSLATOR = model_card.TRANSLATOR_KIND
 UPSCALER = model_card.UPSCALER_KIND
 SYNTHESIS = model_card.SYNTHESIS_KIND
 MAPPING = model_card.MAPPING_KIND
+SAMPLER = model_card.SAMPLER_KIND
 
 KINDS = {
     GENERATOR: {
@@ -50,6 +51,15 @@ KINDS = {
         "conditional, and truncation (N,) -> styles ws (N, num_ws, w_dim)",
         "loader": "load_artifact",
         "card_checks": ("latent_dim", "num_classes", "num_ws", "w_dim"),
+    },
+    # A SinGAN: one standard-normal map of the output's size drives every
+    # scale (keras_gans.models.singan.singan_sampler).
+    SAMPLER: {
+        "description": "single-image sampler",
+        "maps": "noise (N, H, W, 3*scales), a standard-normal map of any "
+        "output size, -> images (N, H, W, 3)",
+        "loader": "load_sampler_artifact",
+        "card_checks": ("noise_channels", "output_shape"),
     },
 }
 
@@ -100,7 +110,8 @@ def kind_of_signature(inputs, output_shape, constants=None):
 
     A float32 `truncation` input (N,) marks a style-based generator, or
     its mapping network when the output is `(num_ws, w_dim)` styles; one
-    `ws` input `(num_ws, w_dim)` a synthesis network.
+    `ws` input `(num_ws, w_dim)` a synthesis network; one `noise` input
+    `(H, W, C)` a single-image sampler (a translator's is named `image`).
 
     Args:
         inputs: `(name, dtype, shape)` triples without the batch axis.
@@ -118,10 +129,11 @@ def kind_of_signature(inputs, output_shape, constants=None):
         return GENERATOR if _latent_inputs(inputs) else None
     if len(output_shape) != 3:
         return None
-    if [(name, len(shape)) for name, _, shape in inputs] == [
-        (model_card.WS_NAME, 2)
-    ]:
+    named = [(name, len(shape)) for name, _, shape in inputs]
+    if named == [(model_card.WS_NAME, 2)]:
         return SYNTHESIS
+    if named == [(model_card.NOISE_NAME, 3)]:
+        return SAMPLER if inputs[0][1].startswith("float") else None
     ranks = sorted(len(shape) for _, _, shape in inputs)
     if ranks in ([1], [0, 1]):
         if ranks == [0, 1] and not _integer_label(inputs):
@@ -165,10 +177,15 @@ def _integer_label(inputs):
 
 
 def wrong_kind_error(path, found, wanted, evidence):
-    """The error of a loader given an artifact of another kind."""
+    """The error of a loader given an artifact of another kind (`wanted`:
+    the kind it needs, or a tuple of the kinds it takes)."""
+    wanted = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+    needed = " or ".join(
+        f"{_article(kind)} {KINDS[kind]['description']}" for kind in wanted
+    )
     return ValueError(
-        f"`{path}` is {describe(found)}, not {_article(wanted)} "
-        f"{KINDS[wanted]['description']} ({evidence}); load it with "
+        f"`{path}` is {describe(found)}, not {needed} "
+        f"({evidence}); load it with "
         f"keras_gans.export.load_artifact (or "
         f"keras_gans.export.{KINDS[found]['loader']}). "
         + format_received(path=path)

@@ -30,13 +30,15 @@ def load_artifact(path, kind=None):
     of the input size (or the SavedModel stores a scale), a translator
     otherwise; `ws` styles -> a StyleGAN2 synthesis network; latents and
     `truncation` -> `ws` styles: a StyleGAN2 mapping network (a StyleGAN2
-    export holds these two in its `synthesis/` and `mapping/` folders).
+    export holds these two in its `synthesis/` and `mapping/` folders);
+    one `noise` map -> a single-image sampler (a SinGAN's export).
 
     Args:
         path: the artifact's path.
         kind: optional kind the caller needs (`"generator"`,
-            `"translator"`, `"upscaler"`, `"synthesis"` or `"mapping"`);
-            another kind is an error.
+            `"translator"`, `"upscaler"`, `"synthesis"`, `"mapping"` or
+            `"sampler"`), or a tuple of kinds it takes; another kind is an
+            error.
 
     Returns:
         An `Artifact`.
@@ -55,27 +57,35 @@ def load_artifact(path, kind=None):
     big = upscaler(small)  # (N, h, w, 3) -> (N, 4h, 4w, 3)
     ```
     """
-    if kind is not None:
-        artifact_kinds.check_kind(kind)
-    what = "artifact" if kind is None else f"{kind} artifact"
+    kinds = _wanted_kinds(kind)
+    what = "artifact" if kinds is None else f"{' or '.join(kinds)} artifact"
     file_format, path, export_dir = model_card.locate_artifact(path, what)
     card = None
     if export_dir is not None:
         card = model_card.card_describing(
             export_dir, os.path.basename(os.path.abspath(path))
         )
-    _check_card_kind(card, path, kind)
+    _check_card_kind(card, path, kinds)
     load = {
         "keras": _load_keras,
         "saved_model": _load_saved_model,
         "tflite": _load_tflite,
     }[file_format]
-    artifact = load(path, card, kind)
-    if kind is not None and artifact.kind != kind:
+    artifact = load(path, card, kinds)
+    if kinds is not None and artifact.kind not in kinds:
         raise artifact_kinds.wrong_kind_error(
-            path, artifact.kind, kind, f"its signature {artifact.spec!r}"
+            path, artifact.kind, kinds, f"its signature {artifact.spec!r}"
         )
     return _check_against_card(artifact)
+
+
+def _wanted_kinds(kind):
+    """`None`, or the kinds a caller takes as a tuple (checked)."""
+    if kind is None:
+        return None
+    if isinstance(kind, (tuple, list)) and kind:
+        return tuple(artifact_kinds.check_kind(k) for k in kind)
+    return (artifact_kinds.check_kind(kind),)
 
 
 def load_generator_artifact(path):
@@ -117,7 +127,20 @@ def load_upscaler_artifact(path):
     return load_artifact(path, kind=artifact_kinds.UPSCALER)
 
 
-def _check_card_kind(card, path, kind):
+def load_sampler_artifact(path):
+    """`load_artifact(path, kind="sampler")`: a noise map in, images out.
+
+    Example:
+
+    ```python
+    sampler = load_sampler_artifact("exports/singan")
+    images = sampler.sample(4, seed=0, scale_w=2.0)  # twice as wide
+    ```
+    """
+    return load_artifact(path, kind=artifact_kinds.SAMPLER)
+
+
+def _check_card_kind(card, path, kinds):
     # Cards written before translators existed have no `kind`: generators.
     found = None if card is None else card.get("kind", model_card.GENERATOR_KIND)
     if found is not None and found not in artifact_kinds.KINDS:
@@ -126,9 +149,9 @@ def _check_card_kind(card, path, kind):
             f"keras-gans loads {sorted(artifact_kinds.KINDS)}. "
             + format_received(path=path)
         )
-    if kind is not None and found is not None and found != kind:
+    if kinds is not None and found is not None and found not in kinds:
         raise artifact_kinds.wrong_kind_error(
-            path, found, kind, f"its model card says {found!r}"
+            path, found, kinds, f"its model card says {found!r}"
         )
 
 
@@ -138,7 +161,7 @@ def _make_spec(
     output_shape,
     card,
     constants,
-    kind,
+    kinds,
     size_multiple=None,
     output_name=model_card.OUTPUT_NAME,
 ):
@@ -148,11 +171,7 @@ def _make_spec(
         inputs, output_shape, constants
     )
     if found is None:
-        wanted = (
-            artifact_kinds.kinds_text()
-            if kind is None
-            else artifact_kinds.describe(kind)
-        )
+        wanted = _wanted_text(kinds)
         raise ValueError(
             f"`{path}` is not a keras-gans artifact: it takes "
             f"{_inputs_text(inputs)} and returns (N, "
@@ -177,6 +196,13 @@ def _make_spec(
         constants={k: v for k, v in constants.items() if v is not None},
         output_name=output_name,
     )
+
+
+def _wanted_text(kinds):
+    """The kinds a caller takes, described, for "not an artifact" errors."""
+    if kinds is None:
+        return artifact_kinds.kinds_text()
+    return " or ".join(artifact_kinds.describe(kind) for kind in kinds)
 
 
 def _inputs_text(inputs):
@@ -218,18 +244,20 @@ def _plain(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
-def _load_tflite(path, card, kind):
+def _load_tflite(path, card, kinds):
     from keras_gans.export.litert_runner import LiteRTRunner
 
-    runner = LiteRTRunner(path, what=kind or "keras-gans")
+    runner = LiteRTRunner(
+        path, what=" or ".join(kinds) if kinds else "keras-gans"
+    )
     spec = _make_spec(
         path, runner.inputs, runner.output_shape, card, _card_constants(card),
-        kind, output_name=runner.output_name,
+        kinds, output_name=runner.output_name,
     )
     return Artifact(runner, spec, "tflite", path, card)
 
 
-def _load_saved_model(path, card, kind):
+def _load_saved_model(path, card, kinds):
     import tensorflow as tf
 
     loaded = tf.saved_model.load(path)
@@ -272,7 +300,7 @@ def _load_saved_model(path, card, kind):
             constants[name] = int(collection[0].numpy())
     spec = _make_spec(
         path, inputs, tuple(outputs[output_name].shape[1:]), card, constants,
-        kind,
+        kinds,
         # Image outputs are `images` in the spec, whatever the file says.
         output_name=output_name if rank == 3 else model_card.OUTPUT_NAME,
     )
@@ -284,21 +312,21 @@ def _load_saved_model(path, card, kind):
     return Artifact(run, spec, "saved_model", path, card)
 
 
-def _load_keras(path, card, kind):
+def _load_keras(path, card, kinds):
     import keras
 
     import keras_gans  # noqa: F401  (registers the model classes)
-    from keras_gans.training.adversarial_model import AdversarialModel
+    from keras_gans.export.export_generator import has_sampler
     from keras_gans.training.two_player_model import TwoPlayerModel
 
     model = load_keras_file(path, compile=False)
-    if isinstance(model, AdversarialModel):
-        return _keras_gan_artifact(model, path, kind)
+    if has_sampler(model):
+        return _keras_gan_artifact(model, path, kinds)
     if isinstance(model, TwoPlayerModel):
         raise _whole_model_error(model, path)
     inputs, outputs = _keras_signature(model)
     if not inputs or len(outputs) != 1:
-        raise _not_a_network_error(model, path, kind)
+        raise _not_a_network_error(model, path, kinds)
     names = [name for name, _, _ in inputs]
     multiple = size_multiple(model) if _free_image(inputs) else 1
     try:
@@ -315,11 +343,11 @@ def _load_keras(path, card, kind):
                     model, inputs, multiple
                 ),
             },
-            kind,
+            kinds,
             size_multiple=multiple,
         )
     except ValueError:
-        raise _not_a_network_error(model, path, kind) from None
+        raise _not_a_network_error(model, path, kinds) from None
 
     def run(feeds):
         tensors = [keras.ops.convert_to_tensor(feeds[name]) for name in names]
@@ -362,15 +390,17 @@ def image_network_kind(model):
     return kind if kind != artifact_kinds.GENERATOR else None
 
 
-def _keras_gan_artifact(model, path, kind):
-    """A whole keras-gans GAN saved as `.keras`: its sampling generator,
-    with the signature its export has (`sampler_for(model)`)."""
+def _keras_gan_artifact(model, path, kinds):
+    """A whole keras-gans GAN saved as `.keras`: its sampling generator
+    (a SinGAN: its noise sampler), with the signature its export has
+    (`sampler_for(model)`)."""
     from keras_gans.export.export_generator import sampler_for
 
-    if kind is not None and kind != artifact_kinds.GENERATOR:
-        raise _whole_model_error(model, path)
     sampler = sampler_for(model)
-    return Artifact(sampler.run, sampler.spec(), "keras", path)
+    spec = sampler.spec()
+    if kinds is not None and spec.kind not in kinds:
+        raise _whole_model_error(model, path)
+    return Artifact(sampler.run, spec, "keras", path, sampler.keras_card())
 
 
 def _whole_model_error(model, path):
@@ -382,14 +412,10 @@ def _whole_model_error(model, path):
     )
 
 
-def _not_a_network_error(model, path, kind):
+def _not_a_network_error(model, path, kinds):
     shapes = [tuple(t.shape) for t in getattr(model, "inputs", None) or ()]
     outputs = [tuple(t.shape) for t in getattr(model, "outputs", None) or ()]
-    wanted = (
-        artifact_kinds.kinds_text()
-        if kind is None
-        else artifact_kinds.describe(kind)
-    )
+    wanted = _wanted_text(kinds)
     return ValueError(
         f"`{path}` is neither a keras-gans model nor one exportable network "
         f"({wanted}). Found a {type(model).__name__} with inputs {shapes} "

@@ -16,11 +16,14 @@ def export_from_file(
     dataset=None,
     epochs=None,
     representative_latents=None,
+    start_scale=None,
 ):
     """Loads a `.keras` file and exports it by its kind.
 
     A keras-gans GAN (DCGAN, CGAN, ...) exports its sampling generator
-    (`export_generator`), an SRGAN its generator (an upscaler); a
+    (`export_generator`), a SinGAN its single-image sampler (and, with
+    `start_scale`, its refiner: `export_singan`), an SRGAN its generator
+    (an upscaler); a
     network with one image input and one image
     output exports as an upscaler when its output is an integer factor
     larger (`export_upscaler`), else as a translator (`export_translator`,
@@ -36,7 +39,9 @@ def export_from_file(
         dataset: optional dataset name for the card.
         epochs: optional epoch count for the card.
         representative_latents: int8 calibration latents of a GAN (see
-            `export_generator`).
+            `export_generator`; a SinGAN's: noise maps).
+        start_scale: a SinGAN only: export its refiner too, injecting at
+            this scale (see `export_singan`).
 
     Returns:
         The model card dict.
@@ -61,10 +66,23 @@ def export_from_file(
             "No such .keras file. " + format_received(keras_path=keras_path)
         )
     import keras_gans  # noqa: F401  (registers the model classes)
-    from keras_gans.training.adversarial_model import AdversarialModel
+    from keras_gans.export.export_generator import has_sampler
+    from keras_gans.models.singan import SinGAN
+    from keras_gans.models.singan.singan_sampler import SinGANSampler
 
     model = load_keras_file(keras_path, compile=True, name="keras_path")
-    if isinstance(model, AdversarialModel):
+    sampler = None
+    if isinstance(model, SinGAN):
+        # `export_singan`, with the refiner at `start_scale` if given.
+        sampler = SinGANSampler(model, start_scale)
+    elif start_scale is not None:
+        raise ValueError(
+            "`start_scale` is a SinGAN's refiner injection scale; "
+            f"`{keras_path}` holds a {type(model).__name__}. "
+            + format_received(start_scale=start_scale)
+        )
+    if sampler is not None or has_sampler(model):
+        # An unknown training backend is recorded.
         return export_loaded_gan(
             model,
             directory,
@@ -73,6 +91,7 @@ def export_from_file(
             epochs=epochs,
             representative_latents=representative_latents,
             trained_backend=None,
+            sampler=sampler,
         )
     if representative_latents is not None:
         raise ValueError(

@@ -77,7 +77,8 @@ def export_generator(
 
     Args:
         gan: a `keras_gans.AdversarialModel`; its `sampling_generator` is
-            exported.
+            exported. A `SinGAN` exports its noise sampler, a
+            single-image sampler artifact (see `export_singan`).
         directory: export directory; created if missing.
         quantize: `None` (float32), `"float16"` (float16 weights), or
             `"int8"` (int8 weights with dynamic-range activations, or
@@ -133,16 +134,16 @@ def export_loaded_gan(
     epochs,
     representative_latents,
     trained_backend,
+    sampler=None,
 ):
     """`export_generator`, recording `trained_backend` (`None`: unknown,
-    for a GAN loaded from a `.keras` file)."""
+    for a GAN loaded from a `.keras` file); `sampler` is what exports
+    (default: `sampler_for(gan)`)."""
     check_quantize(quantize)
     _check_gan(gan)
     check_card_values(dataset, epochs)
-    representative = _representative_latents(
-        gan, quantize, representative_latents
-    )
-    sampler = sampler_for(gan)
+    sampler = sampler or sampler_for(gan)
+    representative = sampler.representative(quantize, representative_latents)
     card_fields = _card_fields(gan, dataset, epochs, trained_backend)
     card_fields.update(sampler.card_fields())
     parts = sampler.parts(card_fields)
@@ -152,7 +153,7 @@ def export_loaded_gan(
         sampler.network,
         directory,
         spec=sampler.spec(),
-        parity=[sampler.parity_case()],
+        parity=sampler.parity_cases(),
         card_fields=card_fields,
         quantize=quantize,
         calibration=sampler.calibration(representative),
@@ -188,10 +189,22 @@ def register_sampler(model_class):
 def sampler_for(gan):
     """The `GeneratorSampler` of `gan`: the one registered for the closest
     class of its MRO, else the default."""
-    for cls in type(gan).__mro__:
+    return (_registered_sampler(gan) or GeneratorSampler)(gan)
+
+
+def has_sampler(model):
+    """Whether `export_generator` exports `model`: an `AdversarialModel`,
+    or a model of a class with a registered sampler (a SinGAN)."""
+    return isinstance(model, AdversarialModel) or (
+        _registered_sampler(model) is not None
+    )
+
+
+def _registered_sampler(model):
+    for cls in type(model).__mro__:
         if cls in _SAMPLERS:
-            return _SAMPLERS[cls](gan)
-    return GeneratorSampler(gan)
+            return _SAMPLERS[cls]
+    return None
 
 
 class GeneratorSampler:
@@ -202,8 +215,9 @@ class GeneratorSampler:
     and verified against `gan.generate_from_latents` on the parity
     latents. A model whose exported network takes more inputs, or which
     exports further networks into subfolders of its export (StyleGAN2:
-    `truncation`, and its synthesis and mapping networks), registers a
-    subclass with `register_sampler(ModelClass)`; its `.keras` files then
+    `truncation`, and its synthesis and mapping networks), or another kind
+    of network (a SinGAN's noise sampler, verified at two sizes), registers
+    a subclass with `register_sampler(ModelClass)`; its `.keras` files then
     load (`load_artifact`) with the same signature.
 
     Args:
@@ -287,6 +301,18 @@ class GeneratorSampler:
         case["feeds"] = feeds
         return case
 
+    def parity_cases(self):
+        """Every parity case of the main network: `[parity_case()]` (a
+        free-size network: one case per verified size)."""
+        return [self.parity_case()]
+
+    def representative(self, quantize, representative_latents):
+        """The checked calibration inputs of `representative_latents` (an
+        int N or an array), or `None`."""
+        return _representative_latents(
+            self.gan, quantize, representative_latents
+        )
+
     def calibration(self, representative):
         """int8 calibration inputs by name (`None` without)."""
         return _calibration(self.gan, representative)
@@ -294,6 +320,11 @@ class GeneratorSampler:
     def card_fields(self):
         """Card entries beyond the common ones (none by default)."""
         return {}
+
+    def keras_card(self):
+        """What an `Artifact` of the GAN's `.keras` file holds as its card
+        (`None`: a `.keras` file has no model card)."""
+        return None
 
     def parts(self, card_fields):
         """Further networks exported into subfolders of the export, as
@@ -367,9 +398,10 @@ def _calibration(gan, representative):
 
 
 def _check_gan(gan):
-    if not isinstance(gan, AdversarialModel):
+    if not has_sampler(gan):
         raise ValueError(
-            "`gan` must be a keras_gans.AdversarialModel (e.g. a DCGAN). "
+            "`gan` must be a keras_gans.AdversarialModel (e.g. a DCGAN) or "
+            "a model with a registered sampler (a SinGAN). "
             + format_received(gan=gan)
         )
 
@@ -450,18 +482,24 @@ def _generator_steps(gan):
 
 
 def _card_fields(gan, dataset, epochs, trained_backend):
-    latent_dim = int(gan.latent_dim)
-    image_shape = [int(d) for d in gan.image_shape]
+    """The common card entries; a latent generator's shapes are only
+    recorded for an `AdversarialModel` (others: their sampler's
+    `card_fields`)."""
+    fields = {}
+    if isinstance(gan, AdversarialModel):
+        fields = {
+            # The exported network is the EMA generator when this is set.
+            "ema_decay": getattr(gan, "ema_decay", None),
+            "latent_dim": int(gan.latent_dim),
+            "num_classes": gan.num_classes,
+            "image_shape": [int(d) for d in gan.image_shape],
+        }
     return {
+        **fields,
         "format_version": model_card.CARD_FORMAT_VERSION,
         "kind": model_card.GENERATOR_KIND,
         "variant": type(gan).__name__,
         "loss": getattr(getattr(gan, "gan_loss", None), "name", None),
-        # The exported network is the EMA generator when this is set.
-        "ema_decay": getattr(gan, "ema_decay", None),
-        "latent_dim": latent_dim,
-        "num_classes": gan.num_classes,
-        "image_shape": image_shape,
         "value_range": list(model_card.VALUE_RANGE),
         "dataset": dataset,
         "epochs": None if epochs is None else int(epochs),

@@ -164,3 +164,38 @@ def check_style_batch(ws, shape, name="ws"):
         )
     return np.ascontiguousarray(array, dtype="float32")
 
+
+
+def check_noise_batch(noise, channels, name="noise"):
+    """Validates a sampler's noise maps `(N, H, W, channels)`; returns them
+    as float32.
+
+    Raises:
+        ValueError: naming `name`, for another rank or channel count, an
+            empty batch, a non-numeric array or non-finite values.
+    """
+    array = np.asarray(noise)
+    numeric = np.issubdtype(array.dtype, np.floating) or np.issubdtype(
+        array.dtype, np.integer
+    )
+    if (
+        array.ndim != 4
+        or not len(array)
+        or array.shape[3] != channels
+        or not numeric
+    ):
+        raise ValueError(
+            f"`{name}` must be a numeric batch of standard-normal maps of "
+            f"shape (N, H, W, {channels}) (the output's height and width; "
+            "3 channels per scale). "
+            + format_received(
+                **{name: f"array of shape {array.shape} and dtype "
+                   f"{array.dtype}"}
+            )
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"`{name}` must be finite. "
+            + format_received(**{name: "array with NaN or inf values"})
+        )
+    return np.ascontiguousarray(array, dtype="float32")

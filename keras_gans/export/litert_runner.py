@@ -128,7 +128,7 @@ class LiteRTRunner:
 
 def _signature_names(inputs):
     """`{signature name: the file's tensor name}` of a file's inputs."""
-    if set(inputs) <= set(_ROLE_NAMES.values()):
+    if set(inputs) <= _SIGNATURE_NAMES:
         return {name: name for name in inputs}
     return {_role_name(d): name for name, d in inputs.items()}
 
@@ -141,7 +141,9 @@ _ROLE_NAMES = {
     (3, False): model_card.TRANSLATOR_INPUT_NAME,
     (2, False): model_card.WS_NAME,
 }
-
+# Every name a keras-gans signature input has (a SinGAN sampler's `noise`
+# has an image's rank: only its name tells it from a translator's `image`).
+_SIGNATURE_NAMES = frozenset(_ROLE_NAMES.values()) | {model_card.NOISE_NAME}
 
 
 def _role_name(details):

@@ -2,8 +2,9 @@
 
 An export directory holds `saved_model/`, `generator.tflite` and
 `model_card.json`, for a latent generator (`export_generator`), an
-image-to-image translator (`export_translator`) or a super-resolution
-upscaler (`export_upscaler`); the card's `kind` tells which. A StyleGAN2
+image-to-image translator (`export_translator`), a super-resolution
+upscaler (`export_upscaler`) or a single-image sampler (a SinGAN's,
+`export_singan`); the card's `kind` tells which. A StyleGAN2
 export also holds its synthesis and mapping networks, each an export
 directory of its own (`synthesis/`, `mapping/`). This module is
 backend-neutral: it imports neither TensorFlow nor a Keras backend.
@@ -35,12 +36,17 @@ TRANSLATOR_INPUT_NAME = "image"
 # mapping network returns (as an output named `ws`).
 TRUNCATION_NAME = "truncation"
 WS_NAME = "ws"
+# A single-image sampler (SinGAN) takes `noise` float32 (N, H, W, 3 *
+# scales), a standard-normal map of the output's size (free H and W), and
+# returns `images` float32 (N, H, W, 3).
+NOISE_NAME = "noise"
 # The card's `kind`: what the exported network maps from and to.
 GENERATOR_KIND = "generator"
 TRANSLATOR_KIND = "translator"
 UPSCALER_KIND = "upscaler"
 SYNTHESIS_KIND = "synthesis"
 MAPPING_KIND = "mapping"
+SAMPLER_KIND = "sampler"
 # SavedModel variable collection holding num_classes (conditional only), so
 # a SavedModel describes itself without its model card.
 NUM_CLASSES_COLLECTION = "keras_gans_num_classes"

@@ -78,13 +78,23 @@ def run_saved_model(path, feeds, output_name=model_card.OUTPUT_NAME):
     Returns:
         Its `output_name` output (`images`) as a NumPy array.
     """
+    return saved_model_runner(path, output_name)(feeds)
+
+
+def saved_model_runner(path, output_name=model_card.OUTPUT_NAME):
+    """`run_saved_model` with the SavedModel loaded once: a callable
+    `feeds -> output` (the parity cases of one export share it)."""
     import tensorflow as tf
 
     signature = tf.saved_model.load(path).signatures[model_card.SIGNATURE_KEY]
-    outputs = signature(
-        **{name: tf.constant(value) for name, value in feeds.items()}
-    )
-    return outputs[output_name].numpy()
+
+    def run(feeds):
+        outputs = signature(
+            **{name: tf.constant(value) for name, value in feeds.items()}
+        )
+        return outputs[output_name].numpy()
+
+    return run
 
 
 def convert_to_tflite(saved_model_path, quantize=None, calibration=None):
@@ -241,10 +251,11 @@ def export_and_verify(
     try:
         saved_model_path = os.path.join(staging, model_card.SAVED_MODEL_DIR)
         write_saved_model(network, saved_model_path, spec)
+        run_saved = saved_model_runner(saved_model_path, output_name)
         saved_model_errors = [
             _verified_error(
-                run_saved_model(saved_model_path, case["feeds"], output_name),
-                case, "SavedModel", None, output_name,
+                run_saved(case["feeds"]), case, "SavedModel", None,
+                output_name,
             )
             for case in parity
         ]

@@ -15,6 +15,9 @@ from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.patchgan import PatchGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.sagan import SAGAN
+from keras_gans.models.singan import SinGAN
+from keras_gans.models.singan import SinGANDiscriminator
+from keras_gans.models.singan import SinGANGenerator
 from keras_gans.models.sngan import SNGAN
 from keras_gans.models.srgan import SRGAN
 from keras_gans.models.srgan import RRDBGenerator

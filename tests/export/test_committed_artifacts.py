@@ -114,3 +114,20 @@ def test_stylegan2_export_parts_compose_to_the_generator():
     # psi = 0 is the average w, whatever the latent.
     zero = generator(latents, truncation=np.zeros(4, "float32"))
     np.testing.assert_allclose(zero, zero[:1].repeat(4, axis=0), atol=1e-5)
+
+
+@pytest.mark.once  # TensorFlow and LiteRT files: backend-independent
+def test_singan_sampler_export_samples_any_size_and_its_refiner_keeps_size():
+    directory = os.path.join(SAVED, "singan_rocket")
+    sampler = load_artifact(os.path.join(directory, "generator.tflite"))
+    assert sampler.kind == "sampler"
+    training = tuple(sampler.training_size)
+    images = sampler.sample(2, seed=0)
+    assert images.shape == (2,) + training + (3,)
+    np.testing.assert_array_equal(images, sampler.sample(2, seed=0))
+    assert not np.allclose(images[0], images[1])
+    wide = sampler.sample(1, seed=1, scale_w=2.0)
+    assert wide.shape == (1, training[0], 2 * training[1], 3)
+    refine = load_artifact(os.path.join(directory, "refine"))
+    refined = refine(images[:1])
+    assert refined.shape == images[:1].shape

@@ -219,3 +219,16 @@ register(
         export=None,
     ),
 )
+
+register(
+    "SinGAN",
+    TinyConfig(
+        # Scale 0 of the pyramid (the later scales, the frozen ones below
+        # and resuming across scales are tests/models/test_singan.py's).
+        lambda: _compiled(helpers.untrained_singan()),
+        # The score layer's bias cancels between real and fake (WGAN).
+        may_stay=("scores/bias",),
+        # The sampler artifact is tests/export/test_singan_export.py.
+        export=None,
+    ),
+)

@@ -25,12 +25,17 @@ def _moved(before, after, variables, may_stay=()):
 
 def networks_of(model):
     """Every network the model trains (`generator`, `discriminator`, or
-    the translators' generators and discriminators)."""
+    the translators' generators and discriminators; a staged model's
+    current ones)."""
+    if hasattr(model, "stage_networks"):
+        return list(model.stage_networks())
     return [getattr(model, key) for key in model.network_keys]
 
 
 def fit_any(model, steps, seed=0):
     """Fits `steps` batches of 4 of the data the model's kind trains on."""
+    if hasattr(model, "training_data"):  # holds its data (SinGAN)
+        return model.fit(epochs=1, steps_per_epoch=steps, verbose=0)
     if hasattr(model, "lr_shape"):  # a super-resolution model: (lr, hr)
         lr, hr = helpers.sr_pairs(
             4 * steps, seed, model.scale, model.patch_size, model.channels
