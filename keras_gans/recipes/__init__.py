@@ -17,6 +17,7 @@ SHARED_MODULES = (
     "resume_check",
     "run_directory_error",
     "run_directory_lock",
+    "single_image_kind",
     "strategy",
     "style_kind",
     "translation_kind",
