@@ -105,7 +105,7 @@ def test_cli_knows_every_variant_recipe():
 
     assert set(known_variants()) == set(RECIPES) | {
         "dcgan", "cgan", "acgan", "pix2pix", "cyclegan", "discogan", "srgan",
-        "stylegan2",
+        "stylegan2", "singan",
     }
 
 
