@@ -44,6 +44,27 @@ def code_loss(z, code_logits, num_classes):
     return ops.mean(cross_entropy)
 
 
+def code_mutual_information(logits):
+    """The code head's mutual information with a batch of images.
+
+    `H(mean_i p_i) - mean_i H(p_i)` for the categorical predictions `p_i =
+    softmax(logits_i)` (IMSAT, Hu et al. 2017): large when each image gets
+    one category with confidence and the batch uses all of them equally.
+
+    Args:
+        logits: `(N, K)` code logits.
+
+    Returns:
+        A scalar, between 0 and `log(K)`.
+    """
+    log_p = ops.log_softmax(logits, axis=-1)
+    p = ops.exp(log_p)
+    mean_entropy = -ops.mean(ops.sum(p * log_p, axis=-1))
+    marginal = ops.mean(p, axis=0)
+    marginal_entropy = -ops.sum(marginal * ops.log(marginal + 1e-8))
+    return marginal_entropy - mean_entropy
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class CategoricalLatentCode(keras.layers.Layer):
     """Appends the one-hot code of `one_hot_code(z, num_classes)` to `z`.

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_gans.utils.validation import check_probability
 from keras_gans.utils.validation import format_received
 
 
@@ -15,17 +16,6 @@ def _check_pool_size(pool_size):
             + format_received(pool_size=pool_size)
         )
     return pool_size
-
-
-def _check_probability(probability):
-    if isinstance(probability, bool) or not (
-        isinstance(probability, (int, float)) and 0.0 <= probability <= 1.0
-    ):
-        raise ValueError(
-            "`probability` must be a number in [0, 1]. "
-            + format_received(probability=probability)
-        )
-    return float(probability)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -69,7 +59,7 @@ class ImagePool(keras.layers.Layer):
     def __init__(self, pool_size=50, probability=0.5, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.pool_size = _check_pool_size(pool_size)
-        self.probability = _check_probability(probability)
+        self.probability = check_probability("probability", probability)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 

@@ -25,7 +25,7 @@ DESCRIPTION = (
 _MODEL_FLAGS = (
     "latent_dim", "w_dim", "mapping_layers", "channel_base", "channel_max",
     "mbstd_group", "r1_gamma", "r1_interval", "pl_weight", "pl_interval",
-    "style_mixing", "latent_classes", "cluster_weight",
+    "style_mixing", "latent_classes", "cluster_weight", "cluster_scores",
 )
 
 # Short CPU runs on 28x28 digits (measured on 2 cores, TensorFlow;
@@ -98,6 +98,11 @@ def add_flags(parser):
     ):
         parser.add_argument(flag, type=kind, default=None, help=text)
     parser.add_argument(
+        "--cluster-scores", type=int, choices=(0, 1), default=None,
+        help="1: D scores each image against the images of its code "
+        "category",
+    )
+    parser.add_argument(
         "--consistency-weight", type=parse_weight, default=None,
         help="weight of a ClusterConsistency penalty on the code head "
         "(0: none)",
@@ -129,7 +134,8 @@ def build_model(args):
     }
     options["image_shape"] = args.image_shape
     if options.get("latent_classes") == 0:
-        options["cluster_weight"] = 0.0  # the code's options go with it
+        # The code's options go with it.
+        options.update(cluster_weight=0.0, cluster_scores=False)
     classes = options.get(
         "latent_classes", STYLEGAN2_PRESETS[args.preset].get("latent_classes")
     )

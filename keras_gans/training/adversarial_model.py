@@ -13,6 +13,7 @@ from keras_gans.utils.labels import check_labels
 from keras_gans.utils.labels import check_num_classes
 from keras_gans.utils.validation import check_choice
 from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_non_negative
 from keras_gans.utils.validation import check_positive_int
 from keras_gans.utils.validation import format_received
 
@@ -98,17 +99,6 @@ def _check_unique_names(penalties):
             "name=... to tell them apart. "
             + format_received(duplicate_names=duplicates)
         )
-
-
-def _check_non_negative(name, value):
-    if isinstance(value, bool) or not (
-        isinstance(value, (int, float)) and value >= 0
-    ):
-        raise ValueError(
-            f"`{name}` must be a number >= 0 (0 disables it). "
-            + format_received(**{name: value})
-        )
-    return float(value)
 
 
 def _check_num_classes(num_classes):
@@ -250,8 +240,8 @@ class AdversarialModel(TwoPlayerModel):
         self.d_steps = check_positive_int("d_steps", d_steps)
         self.ema = _resolve_ema(ema, ema_decay)
         self._ema_shortcut = ema_decay is not None
-        self.gp_weight = _check_non_negative("gp_weight", gp_weight)
-        self.r1_gamma = _check_non_negative("r1_gamma", r1_gamma)
+        self.gp_weight = check_non_negative("gp_weight", gp_weight)
+        self.r1_gamma = check_non_negative("r1_gamma", r1_gamma)
         self.r1_interval = check_positive_int("r1_interval", r1_interval)
         # The objects given (saved in the config) and all, shortcuts'
         # included (trained).

@@ -84,6 +84,35 @@ def check_rate(name, value):
     return float(value)
 
 
+def check_probability(name, value):
+    """Raises unless `value` is a number in [0, 1]; returns it as a float."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not 0.0 <= float(value) <= 1.0
+    ):
+        raise ValueError(
+            f"`{name}` must be a probability in [0, 1]. "
+            + format_received(**{name: value})
+        )
+    return float(value)
+
+
+def check_non_negative(name, value):
+    """Raises unless `value` is a number >= 0 (a weight, where 0 turns its
+    term off); returns it as a float."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not float(value) >= 0
+    ):
+        raise ValueError(
+            f"`{name}` must be a number >= 0 (0 disables it). "
+            + format_received(**{name: value})
+        )
+    return float(value)
+
+
 def check_image_shape(
     image_shape, name="image_shape", channels=(1, 3), free_size=False
 ):

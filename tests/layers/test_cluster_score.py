@@ -21,10 +21,24 @@ def test_a_score_per_category_is_required():
         ClusterScore()([np.zeros((2, 3), "float32"), np.zeros((2, 4), "float32")])
 
 
-def test_a_cluster_scored_discriminator_reads_one_score_per_category():
-    disc = keras_gans.DCGANDiscriminator(
+def _dcgan_discriminator():
+    return keras_gans.DCGANDiscriminator(
         (16, 16, 1), filters=(8, 16), code_classes=3, cluster_scores=True
     )
+
+
+def _stylegan2_discriminator():
+    return keras_gans.StyleGAN2Discriminator(
+        (16, 16, 1), channel_base=64, channel_max=16, mbstd_group=0,
+        code_classes=3, cluster_scores=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "build", [_dcgan_discriminator, _stylegan2_discriminator]
+)
+def test_a_cluster_scored_discriminator_reads_one_score_per_category(build):
+    disc = build()
     images = np.random.default_rng(1).normal(size=(5, 16, 16, 1))
     score, logits = disc(images.astype("float32"))
     # The per-category scores are the "score" layer's, before the pick.
@@ -35,3 +49,11 @@ def test_a_cluster_scored_discriminator_reads_one_score_per_category():
     np.testing.assert_allclose(
         helpers.to_numpy(score)[:, 0], per_category[np.arange(5), chosen], rtol=1e-6
     )
+
+
+def test_stylegan2_cluster_scores_need_a_code_and_survive_a_config_round_trip():
+    with pytest.raises(ValueError, match="cluster_scores=True.*code_classes=0"):
+        keras_gans.StyleGAN2Discriminator((16, 16, 1), cluster_scores=True)
+    disc = _stylegan2_discriminator()
+    clone = keras_gans.StyleGAN2Discriminator.from_config(disc.get_config())
+    assert clone.cluster_scores and clone.get_layer("score").units == 3

@@ -140,7 +140,9 @@ def test_fit_trains_the_code_head_and_logs_info():
 
 
 def test_cluster_term_is_minus_the_weighted_mutual_information_on_reals():
-    from keras_gans.models.dcgan.dcgan import code_mutual_information
+    from keras_gans.layers.categorical_latent_code import (
+        code_mutual_information,
+    )
 
     logits = np.random.default_rng(2).normal(size=(6, 4)).astype("float32")
     p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)

@@ -52,10 +52,11 @@ def test_flags_override_the_preset():
     no_code = stylegan2.build_model(
         stylegan2.RECIPE.parse_args(
             ["--dataset", "digits", *TINY, "--latent-classes", "0",
-             "--consistency-weight", "3"]
+             "--consistency-weight", "3", "--cluster-scores", "1"]
         )
     )
     assert (no_code.latent_classes, no_code.cluster_weight) == (0, 0.0)
+    assert not no_code.cluster_scores
     assert [p.name for p in no_code.d_penalties] == ["r1"]
     np.testing.assert_allclose(
         helpers.to_numpy(gan.optimizer["generator"].learning_rate), 1e-3

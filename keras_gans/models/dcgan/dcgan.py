@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans.layers.categorical_latent_code import code_loss
+from keras_gans.layers.categorical_latent_code import code_mutual_information
 from keras_gans.models.dcgan.blocks import UPSAMPLING_MODES
 from keras_gans.models.dcgan.dcgan_discriminator import DCGANDiscriminator
 from keras_gans.models.dcgan.dcgan_discriminator import (
@@ -59,27 +60,6 @@ def _check_weight(name, value):
             + format_received(**{name: value})
         )
     return number
-
-
-def code_mutual_information(logits):
-    """The code head's mutual information with a batch of images.
-
-    `H(mean_i p_i) - mean_i H(p_i)` for the categorical predictions `p_i =
-    softmax(logits_i)` (IMSAT, Hu et al. 2017): large when each image gets
-    one category with confidence and the batch uses all of them equally.
-
-    Args:
-        logits: `(N, K)` code logits.
-
-    Returns:
-        A scalar, between 0 and `log(K)`.
-    """
-    log_p = ops.log_softmax(logits, axis=-1)
-    p = ops.exp(log_p)
-    mean_entropy = -ops.mean(ops.sum(p * log_p, axis=-1))
-    marginal = ops.mean(p, axis=0)
-    marginal_entropy = -ops.sum(marginal * ops.log(marginal + 1e-8))
-    return marginal_entropy - mean_entropy
 
 
 def _check_attention_resolution(resolution, image_shape, g_filters, d_filters):

@@ -5,7 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gans.layers.categorical_latent_code import code_loss
-from keras_gans.models.dcgan.dcgan import code_mutual_information
+from keras_gans.layers.categorical_latent_code import code_mutual_information
 from keras_gans.models.stylegan2.mapping_network import check_truncation
 from keras_gans.models.stylegan2.stylegan2_discriminator import (
     StyleGAN2Discriminator,
@@ -16,24 +16,15 @@ from keras_gans.regularizers.path_length import PathLength
 from keras_gans.training.adversarial_model import AdversarialModel
 from keras_gans.training.ema import EMA
 from keras_gans.utils.validation import check_choice
+from keras_gans.utils.validation import check_non_negative
 from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import check_probability
 from keras_gans.utils.validation import format_received
 
 # StyleGAN2-ADA's Adam and the lazy-regularization intervals it corrects
 # the optimizer for.
 LEARNING_RATE = 0.0025
 BETAS = (0.0, 0.99)
-
-
-def _check_probability(name, value):
-    if isinstance(value, bool) or not (
-        isinstance(value, (int, float)) and 0.0 <= value <= 1.0
-    ):
-        raise ValueError(
-            f"`{name}` must be a probability in [0, 1]. "
-            + format_received(**{name: value})
-        )
-    return float(value)
 
 
 def lazy_adam(learning_rate, interval):
@@ -104,6 +95,10 @@ class StyleGAN2(AdversarialModel):
         cluster_weight: with a code, weight of the term making D's code
             head cluster the real images too (`DCGAN`'s `cluster_weight`,
             IMSAT); 0 for none.
+        cluster_scores: with a code, D gives one score per category and
+            judges each image by the score of the category its code head
+            reads (`DCGAN`'s `cluster_scores`; self-conditioned GANs, Liu
+            et al. 2020).
         ema: a `keras_gans.EMA`; `"default"` is StyleGAN2-ADA's ramped
             half-life of 10k images; `None` trains without. The base's
             `ema_decay` shortcut, when given, replaces the default.
@@ -151,6 +146,7 @@ class StyleGAN2(AdversarialModel):
         latent_classes=0,
         info_weight=1.0,
         cluster_weight=0.0,
+        cluster_scores=False,
         ema="default",
         seed=None,
         **kwargs,
@@ -166,8 +162,8 @@ class StyleGAN2(AdversarialModel):
         kwargs.pop("g_penalties", None)
         if kwargs.get("ema_decay") is not None and isinstance(ema, str):
             ema = None  # the `ema_decay` shortcut replaces the default
-        self.style_mixing = _check_probability("style_mixing", style_mixing)
-        self.pl_weight = _non_negative("pl_weight", pl_weight)
+        self.style_mixing = check_probability("style_mixing", style_mixing)
+        self.pl_weight = check_non_negative("pl_weight", pl_weight)
         self.pl_interval = check_positive_int("pl_interval", pl_interval)
         self.pl_decay = float(pl_decay)
         self.pl_batch_shrink = check_positive_int(
@@ -196,7 +192,8 @@ class StyleGAN2(AdversarialModel):
             image_shape=generator.image_shape, resolution=resolution,
             channel_base=channel_base, channel_max=channel_max,
             mbstd_group=mbstd_group, num_classes=num_classes,
-            code_classes=latent_classes, name="discriminator",
+            code_classes=latent_classes, cluster_scores=cluster_scores,
+            name="discriminator",
         )
         super().__init__(
             generator=generator,
@@ -213,8 +210,9 @@ class StyleGAN2(AdversarialModel):
         self.resolution = resolution
         self.mbstd_group = int(mbstd_group)
         self.latent_classes = generator.latent_classes
-        self.info_weight = _non_negative("info_weight", info_weight)
-        self.cluster_weight = _non_negative("cluster_weight", cluster_weight)
+        self.info_weight = check_non_negative("info_weight", info_weight)
+        self.cluster_weight = check_non_negative("cluster_weight", cluster_weight)
+        self.cluster_scores = discriminator.cluster_scores
         if self.latent_classes and self.uses_labels:
             raise ValueError(
                 "`latent_classes` (an unsupervised code) and `num_classes` "
@@ -500,6 +498,7 @@ class StyleGAN2(AdversarialModel):
                 "latent_classes": self.latent_classes,
                 "info_weight": self.info_weight,
                 "cluster_weight": self.cluster_weight,
+                "cluster_scores": self.cluster_scores,
             }
         )
         return config
@@ -536,14 +535,3 @@ def _check_crossover(crossover, num_ws):
             "index taken from B). " + format_received(crossover=crossover)
         )
     return int(crossover)
-
-
-def _non_negative(name, value):
-    if isinstance(value, bool) or not (
-        isinstance(value, (int, float)) and value >= 0
-    ):
-        raise ValueError(
-            f"`{name}` must be a number >= 0 (0 disables it). "
-            + format_received(**{name: value})
-        )
-    return float(value)

@@ -4,6 +4,7 @@ import math
 
 import keras
 
+from keras_gans.layers.cluster_score import ClusterScore
 from keras_gans.layers.equalized_conv2d import EqualizedConv2D
 from keras_gans.layers.equalized_dense import EqualizedDense
 from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
@@ -14,7 +15,9 @@ from keras_gans.models.stylegan2.stylegan2_generator import (
 from keras_gans.models.stylegan2.synthesis_network import block_resolutions
 from keras_gans.models.stylegan2.synthesis_network import channels_at
 from keras_gans.utils.validation import check_image_shape
+from keras_gans.utils.validation import check_non_negative_int
 from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import format_received
 
 SKIP_GAIN = math.sqrt(0.5)
 
@@ -59,6 +62,11 @@ class StyleGAN2Discriminator(keras.Model):
         code_classes: with > 0, a head giving `code_classes` logits of the
             InfoGAN code next to the score: the model returns `[scores,
             code_logits]`.
+        cluster_scores: with a code, one score per category, and each
+            image is judged by the score of the category the code head
+            reads (`keras_gans.layers.ClusterScore`, as `DCGAN`'s
+            discriminator): a discriminator conditioned on self-found
+            clusters.
         **kwargs: `keras.Model` arguments (`name`).
 
     Raises:
@@ -74,9 +82,22 @@ class StyleGAN2Discriminator(keras.Model):
         mbstd_group=4,
         num_classes=None,
         code_classes=0,
+        cluster_scores=False,
         **kwargs,
     ):
         image_shape = check_image_shape(image_shape)
+        code_classes = check_non_negative_int("code_classes", code_classes)
+        cluster_scores = bool(cluster_scores)
+        if cluster_scores and (not code_classes or num_classes is not None):
+            raise ValueError(
+                "`cluster_scores` reads each image's category off the code "
+                "head: give code_classes > 0 and no num_classes with it. "
+                + format_received(
+                    cluster_scores=cluster_scores,
+                    code_classes=code_classes,
+                    num_classes=num_classes,
+                )
+            )
         resolution = synthesis_resolution(image_shape, resolution)
 
         def width(res):
@@ -104,7 +125,8 @@ class StyleGAN2Discriminator(keras.Model):
         x = keras.layers.Flatten(name="b4_flatten")(x)
         x = EqualizedDense(width(4), activation="lrelu", name="b4_fc")(x)
         if num_classes is None:
-            scores = EqualizedDense(1, name="score")(x)
+            units = code_classes if cluster_scores else 1
+            scores = EqualizedDense(units, name="score")(x)
         else:
             labels = keras.Input((), dtype="int32", name="label")
             inputs = [images, labels]
@@ -120,10 +142,13 @@ class StyleGAN2Discriminator(keras.Model):
             )(scores)
         outputs = scores
         if code_classes:
-            code = EqualizedDense(int(code_classes), name="code")(x)
+            code = EqualizedDense(code_classes, name="code")(x)
+            if cluster_scores:
+                scores = ClusterScore(name="cluster_score")([scores, code])
             outputs = [scores, code]
         super().__init__(inputs, outputs, **kwargs)
-        self.code_classes = int(code_classes)
+        self.code_classes = code_classes
+        self.cluster_scores = cluster_scores
         self.image_shape = tuple(image_shape)
         self.resolution = resolution
         self.channel_base = check_positive_int("channel_base", channel_base)
@@ -142,6 +167,7 @@ class StyleGAN2Discriminator(keras.Model):
             "mbstd_group": self.mbstd_group,
             "num_classes": self.num_classes,
             "code_classes": self.code_classes,
+            "cluster_scores": self.cluster_scores,
         }
 
     @classmethod
