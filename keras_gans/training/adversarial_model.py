@@ -70,7 +70,7 @@ def _resolve_penalties(name, penalties, player):
             raise ValueError(
                 f"`{name}` must be a list of {player} penalties "
                 "(keras_gans.regularizers: GradientPenalty, R1 for the "
-                "discriminator; PathLength for the generator). "
+                "discriminator; PathLength, ModeSeeking for the generator). "
                 + format_received(**{name: penalty})
             )
         resolved.append(penalty)
@@ -536,6 +536,18 @@ class AdversarialModel(TwoPlayerModel):
         """A batch of fakes from fresh training latents (and `labels`)."""
         z = self.sample_latents(batch_size)
         return self.synthesize(z, labels, training=training)
+
+    def synthesize_pair(self, latents_a, latents_b, labels):
+        """The images of two equal-sized batches of latents, `(images_a,
+        images_b)`, from one generator call (`ModeSeeking` compares them).
+
+        `labels`, when given, holds the labels of both halves, in order.
+        """
+        pairs = ops.shape(latents_a)[0]
+        images = self.synthesize(
+            ops.concatenate([latents_a, latents_b], axis=0), labels
+        )
+        return images[:pairs], images[pairs:]
 
     def synthesize(self, z, labels, training=True):
         """The generator's images for latents `z` (and `labels`), float32."""

@@ -153,13 +153,18 @@ class StyleGAN2(AdversarialModel):
     ):
         for key in ("generator", "discriminator"):
             kwargs.pop(key, None)
-        if kwargs.get("g_penalties"):
+        extra_penalties = [
+            keras.saving.deserialize_keras_object(p)
+            if isinstance(p, dict) else p
+            for p in kwargs.pop("g_penalties", None) or []
+        ]
+        if any(isinstance(p, PathLength) for p in extra_penalties):
             raise ValueError(
-                "StyleGAN2 builds its generator penalty from `pl_weight`, "
-                "`pl_interval` and `pl_decay`; it takes no `g_penalties`. "
-                + format_received(g_penalties=kwargs["g_penalties"])
+                "StyleGAN2 builds its path-length penalty from `pl_weight`, "
+                "`pl_interval` and `pl_decay`; `g_penalties` takes the "
+                "other generator penalties (e.g. `ModeSeeking`) as objects. "
+                + format_received(g_penalties=extra_penalties)
             )
-        kwargs.pop("g_penalties", None)
         if kwargs.get("ema_decay") is not None and isinstance(ema, str):
             ema = None  # the `ema_decay` shortcut replaces the default
         self.style_mixing = check_probability("style_mixing", style_mixing)
@@ -169,7 +174,7 @@ class StyleGAN2(AdversarialModel):
         self.pl_batch_shrink = check_positive_int(
             "pl_batch_shrink", pl_batch_shrink
         )
-        g_penalties = []
+        g_penalties = list(extra_penalties)
         if self.pl_weight:
             g_penalties.append(
                 PathLength(
@@ -314,6 +319,27 @@ class StyleGAN2(AdversarialModel):
         ws = self.training_ws(z, labels)
         images = self.generator.images_from_ws(ws, training=training)
         return ops.cast(images, "float32")
+
+    def synthesize_pair(self, latents_a, latents_b, labels):
+        """`AdversarialModel.synthesize_pair` with one fresh noise draw
+        shared by both images of a pair: the pair then differs through its
+        latents only, as exports (one fixed noise map) do, and per-pixel
+        noise cannot pass for variety."""
+        pairs = ops.shape(latents_a)[0]
+        noise = []
+        for shape in self.generator.synthesis.noise_shapes:
+            maps = keras.random.normal(
+                (pairs,) + tuple(shape[1:]), seed=self.seed_generator
+            )
+            noise.append(ops.concatenate([maps, maps], axis=0))
+        ws = self.training_ws(
+            ops.concatenate([latents_a, latents_b], axis=0), labels
+        )
+        images = ops.cast(
+            self.generator.images_from_ws(ws, training=True, noise=noise),
+            "float32",
+        )
+        return images[:pairs], images[pairs:]
 
     def path_length_inputs(self, batch_size, labels):
         """`(ws, synthesis)`: path length is taken with respect to `w`."""
@@ -476,8 +502,14 @@ class StyleGAN2(AdversarialModel):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("generator", "discriminator", "g_penalties"):
+        for key in ("generator", "discriminator"):
             config.pop(key, None)
+        # Path length is rebuilt from `pl_weight`; the others are kept.
+        config["g_penalties"] = [
+            keras.saving.serialize_keras_object(p)
+            for p in self.g_penalties
+            if not isinstance(p, PathLength)
+        ]
         generator = self.generator
         config.update(
             {

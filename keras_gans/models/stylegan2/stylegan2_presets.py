@@ -9,8 +9,10 @@ STYLEGAN2_PRESETS = {
     # A small network for 28-32 px digits on CPU: widths 128-16, a
     # two-layer mapping (as the `cifar` config), no path length (it
     # doubles a generator step for little gain in short runs), R1 gamma 1,
-    # and the DCGAN family's InfoGAN code with its clustering term: short
-    # runs without it collapse to one or two digits (docs/stylegan2.md).
+    # no style mixing (as the `cifar` config: with it a 3,000-step run
+    # scored FID 203 instead of 129), and the DCGAN family's InfoGAN code
+    # with its clustering term: short runs without it collapse to one or
+    # two digits (docs/stylegan2.md).
     "digits_32": {
         "image_shape": (28, 28, 1),
         "latent_dim": 128,
@@ -20,7 +22,7 @@ STYLEGAN2_PRESETS = {
         "channel_max": 128,
         "mbstd_group": 4,
         "r1_gamma": 1.0,
-        "style_mixing": 0.9,
+        "style_mixing": 0.0,
         "pl_weight": 0.0,
         "latent_classes": 10,
         "cluster_weight": 2.0,
