@@ -42,19 +42,20 @@ _DIGITS = {
     # The DCGAN family's shift-consistency of the code head: no better
     # after 4 epochs (FID 265 vs 226) at twice the discriminator's work.
     "consistency_weight": 0.0,
-    # MSGAN's mode-seeking term (`--mode-seeking 1`) gave every digit
-    # 6-14% of the samples and k-NN recall 0.05 instead of 0.00, but more
-    # malformed digits (precision 0.59 instead of 0.9) at 1.56x the step
-    # cost: no better FID per minute (docs/measured.md).
-    "mode_seeking": 0.0,
+    # MSGAN's mode-seeking term: without it each code category drew about
+    # one prototype and two digits all but vanished (k-NN recall 0.02,
+    # 2s at 0.01%; FID 173 after 10 epochs). With it every digit is drawn
+    # (1-19%) and FID is 157 after 7 epochs, at 1.56x the step cost and
+    # with more malformed digits (docs/measured.md).
+    "mode_seeking": 1.0,
 }
 
-# About 3,100 generator steps on each digit source; mnist-idx is the
+# About 2,200 generator steps on each digit source; mnist-idx is the
 # measured one (docs/stylegan2.md), the others have the same step count.
 DATASET_DEFAULTS = {
-    "digits": {**_DIGITS, "epochs": 56},
-    "mnist-5k": {**_DIGITS, "epochs": 20},
-    "mnist-idx": {**_DIGITS, "epochs": 10},
+    "digits": {**_DIGITS, "epochs": 39},
+    "mnist-5k": {**_DIGITS, "epochs": 14},
+    "mnist-idx": {**_DIGITS, "epochs": 7},
     # Elsewhere StyleGAN2-ADA's cifar config (GPU-sized).
     "*": {
         "preset": "cifar",

@@ -85,14 +85,15 @@ def check_rate(name, value):
 
 
 def check_probability(name, value):
-    """Raises unless `value` is a number in [0, 1]; returns it as a float."""
+    """Raises unless `value` is a number in [0, 1] (a probability or a
+    mixing weight); returns it as a float."""
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
         or not 0.0 <= float(value) <= 1.0
     ):
         raise ValueError(
-            f"`{name}` must be a probability in [0, 1]. "
+            f"`{name}` must be a number in [0, 1]. "
             + format_received(**{name: value})
         )
     return float(value)

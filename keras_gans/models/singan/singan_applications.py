@@ -45,6 +45,7 @@ from keras_gans.models.singan.singan import check_rgb_image
 from keras_gans.models.singan.singan_pyramid import image_pyramid
 from keras_gans.utils.images import to_uint8
 from keras_gans.utils.validation import check_positive_int
+from keras_gans.utils.validation import check_probability
 from keras_gans.utils.validation import format_received
 
 # The official dilation of `functions.dilate_mask`: a disk of radius 7
@@ -171,19 +172,6 @@ def _check_start_scale(model, start_scale, lowest=1):
             + format_received(start_scale=start_scale)
         )
     return int(start_scale)
-
-
-def _check_fraction(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not 0.0 <= float(value) <= 1.0
-    ):
-        raise ValueError(
-            f"`{name}` must be a number in [0, 1]. "
-            + format_received(**{name: value})
-        )
-    return float(value)
 
 
 def _check_seed(seed):
@@ -584,8 +572,8 @@ def animation_noises(
             "`frames` must be an int >= 2. " + format_received(frames=frames)
         )
     frames = int(frames)
-    alpha = _check_fraction("alpha", alpha)
-    beta = _check_fraction("beta", beta)
+    alpha = check_probability("alpha", alpha)
+    beta = check_probability("beta", beta)
     start = _check_start_scale(model, start_scale, lowest=0)
     rng = np.random.default_rng(_check_seed(seed))
     z_star = ops.convert_to_numpy(model.z_star)[0].astype("float64")
