@@ -96,14 +96,19 @@ def test_stylegan2_trains_with_it_logs_it_and_keeps_it_in_its_config():
         helpers.tiny_stylegan2(g_penalties=[PathLength(2.0)])
 
 
-def test_stylegan2_pairs_share_their_noise():
-    gan = helpers.tiny_stylegan2(style_mixing=0.0)
+def test_stylegan2_pairs_share_their_noise_and_leave_styles_unmixed():
+    # With style mixing always on, mixed pairs of equal latents would
+    # differ through their second latents.
+    gan = helpers.tiny_stylegan2(style_mixing=1.0)
     for variable in gan.generator.weights:
         if variable.path.endswith("strength"):
             variable.assign(np.full(variable.shape, 0.5, "float32"))
     z = gan.latents_for(3, seed=0)
     images_a, images_b = gan.synthesize_pair(z, z, None)
     np.testing.assert_array_equal(to_numpy(images_a), to_numpy(images_b))
+    w_avg = to_numpy(gan.generator.mapping.w_avg).copy()
+    gan.synthesize_pair(z, z, None)
+    np.testing.assert_array_equal(to_numpy(gan.generator.mapping.w_avg), w_avg)
     # The same latents through `synthesize` draw noise per image.
     images = to_numpy(gan.synthesize(ops.concatenate([z, z], axis=0), None))
     assert np.abs(images[:3] - images[3:]).max() > 1e-3

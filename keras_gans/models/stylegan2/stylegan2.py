@@ -324,7 +324,9 @@ class StyleGAN2(AdversarialModel):
         """`AdversarialModel.synthesize_pair` with one fresh noise draw
         shared by both images of a pair: the pair then differs through its
         latents only, as exports (one fixed noise map) do, and per-pixel
-        noise cannot pass for variety."""
+        noise cannot pass for variety. The styles are unmixed (a second,
+        mixed-in latent would differ within the pair too) and `w_avg` is
+        left to the main step's latents."""
         pairs = ops.shape(latents_a)[0]
         noise = []
         for shape in self.generator.synthesis.noise_shapes:
@@ -332,8 +334,9 @@ class StyleGAN2(AdversarialModel):
                 (pairs,) + tuple(shape[1:]), seed=self.seed_generator
             )
             noise.append(ops.concatenate([maps, maps], axis=0))
-        ws = self.training_ws(
-            ops.concatenate([latents_a, latents_b], axis=0), labels
+        ws = self.map_latents(
+            ops.concatenate([latents_a, latents_b], axis=0), labels,
+            training=False,
         )
         images = ops.cast(
             self.generator.images_from_ws(ws, training=True, noise=noise),
